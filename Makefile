@@ -1,0 +1,33 @@
+# The project's entry points. `make run` and `make test` do all set-up on a fresh machine.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+
+.PHONY: deps build test test-asan run bench clean
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) --parallel $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure --parallel $(JOBS)
+
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHR_SANITIZE=ON $(CMAKE_ARGS)
+	cmake --build $(ASAN_BUILD) --parallel $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure --parallel $(JOBS)
+
+run: build
+	$(BUILD)/headroom serve
+
+bench: build
+	$(BUILD)/bench/headroom_bench
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

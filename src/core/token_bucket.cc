@@ -1,0 +1,38 @@
+#include "core/token_bucket.h"
+
+namespace hr::core {
+
+TokenBucket::TokenBucket(std::int64_t capacity, std::int64_t refill_per_second, Timestamp now)
+    : nano_tokens_(capacity * kNanosPerToken),
+      capacity_nano_(capacity * kNanosPerToken),
+      rate_(refill_per_second),
+      last_(now) {}
+
+void TokenBucket::RefillSlow(Timestamp now) {
+  const std::int64_t elapsed = (now - last_).nanos();
+  last_ = now;
+  const std::int64_t deficit = capacity_nano_ - nano_tokens_;
+  if (deficit <= 0 || rate_ <= 0) return;
+  // elapsed * rate_ nano-tokens arrive; compare by division first so nothing overflows.
+  if (elapsed >= deficit / rate_ + 1) {
+    nano_tokens_ = capacity_nano_;
+  } else {
+    nano_tokens_ += elapsed * rate_;
+    if (nano_tokens_ > capacity_nano_) nano_tokens_ = capacity_nano_;
+  }
+}
+
+std::int64_t TokenBucket::Available(Timestamp now) {
+  Refill(now);
+  return nano_tokens_ / kNanosPerToken;
+}
+
+void TokenBucket::Reconfigure(std::int64_t capacity, std::int64_t refill_per_second,
+                              Timestamp now) {
+  Refill(now);
+  capacity_nano_ = capacity * kNanosPerToken;
+  rate_ = refill_per_second;
+  if (nano_tokens_ > capacity_nano_) nano_tokens_ = capacity_nano_;
+}
+
+}  // namespace hr::core

@@ -1,0 +1,268 @@
+#pragma once
+// Account: one AWS account in one Region — its functions, versions and aliases, their
+// reserved and provisioned concurrency, and the concurrency pool they share.
+//
+// This is where every rule of Lambda's concurrency system is written, once, with AWS's
+// exact messages (spec §1.3, §1.4, §2): name and ARN forms, the unreserved minimum, RC
+// against total PC, PC against the account's unreserved concurrency, PC on $LATEST, the
+// alias/version conflicts in both directions, and the not-found messages per operation.
+// Admission and release delegate to core/admission.h; the busy counters live in a
+// ConcurrencyLedger.
+//
+// Commands take `now` and do no I/O. Function-name inputs are what the client sent (a name,
+// `name:qualifier`, a partial or a full ARN); the account parses and scopes them. Events go
+// to the EventSink given at construction (may be null).
+//
+// Not thread-safe: the caller serialises all calls on one Account (the server uses a
+// strand or mutex per account; the simulator and tests are single-threaded).
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/function_ref.h"
+#include "base/status.h"
+#include "base/time.h"
+#include "core/admission.h"
+#include "core/events.h"
+#include "core/ledger.h"
+#include "core/on_demand_environments.h"
+#include "core/pools.h"
+#include "core/tunables.h"
+#include "engine/string_map.h"
+
+namespace hr::engine {
+
+// A function resolved once, for the hot path. Stale handles (the function was deleted)
+// are detected by generation.
+struct FunctionHandle {
+  std::uint32_t slot = core::kNoSlot;
+  std::uint32_t generation = 0;
+};
+
+// What Invoke runs: a function and the version its qualifier resolves to.
+struct InvokeTarget {
+  FunctionHandle function;
+  std::uint32_t version = 0;  // 0 = $LATEST
+};
+
+// Names a provisioned config's current allocation, so that the driver that initialises its
+// environments can report back (CompleteProvisioning). Stale once the config is put again,
+// moved or deleted.
+struct ProvisioningTicket {
+  std::uint32_t slot = core::kNoSlot;
+  std::uint32_t generation = 0;
+};
+
+struct ProvisionedConfigView {
+  std::string function_arn;  // qualified with the config's qualifier
+  std::string qualifier;
+  std::int32_t requested = 0;
+  std::int32_t allocated = 0;
+  std::int32_t available = 0;
+  core::ProvisionedStatus status = core::ProvisionedStatus::kInProgress;
+  std::string status_reason;  // set when FAILED
+  Timestamp last_modified;
+  ProvisioningTicket ticket;
+  std::vector<core::EnvironmentId> environments;  // to initialise, while IN_PROGRESS
+  std::uint32_t version = 0;                      // the version it serves
+};
+
+// The pool at a glance (spec §3.4).
+struct PoolView {
+  std::int64_t limit = 0;                // AccountLimit.ConcurrentExecutions
+  std::int64_t unreserved_minimum = 0;
+  std::int64_t allocated = 0;            // Σ RC + Σ PC of functions without RC
+  std::int64_t unreserved = 0;           // AccountLimit.UnreservedConcurrentExecutions
+  std::int64_t unreserved_busy = 0;      // UnreservedConcurrentExecutions (metric)
+  std::int64_t claimed = 0;              // ClaimedAccountConcurrency
+  std::int64_t function_count = 0;
+};
+
+struct FunctionView {
+  std::string name;
+  std::optional<std::int32_t> reserved;
+  std::int32_t provisioned_total = 0;
+  std::int32_t on_demand_busy = 0;
+  std::vector<std::uint32_t> versions;  // published, ascending
+  std::map<std::string, std::uint32_t> aliases;
+};
+
+class Account {
+ public:
+  Account(std::uint32_t index, std::string account_id, std::string region,
+          const core::Tunables& tunables, std::unique_ptr<core::ConcurrencyLedger> ledger,
+          core::EventSink* sink, Timestamp now);
+
+  const std::string& account_id() const { return account_id_; }
+  const std::string& region() const { return region_; }
+  std::uint32_t index() const { return index_; }
+
+  // ---- Functions, versions and aliases ----------------------------------------------
+  // Errors: kValidation / kInvalidParameter (name), kConflict "Function already exist: <name>".
+  StatusOr<FunctionHandle> CreateFunction(std::string_view function_name, Timestamp now);
+  // Without a qualifier, deletes the function with its versions, aliases and configs. With
+  // one, deletes that published version only (an absent version is not an error).
+  // Errors: kNotFound, kInvalidParameter ($LATEST, an alias), kConflict (aliases use it).
+  Status DeleteFunction(std::string_view function_name, std::optional<std::string_view> qualifier,
+                        Timestamp now);
+  // New code for $LATEST: its warm environments are not reused.
+  Status UpdateFunctionCode(std::string_view function_name, Timestamp now);
+  // Returns the new version's number.
+  StatusOr<std::uint32_t> PublishVersion(std::string_view function_name, Timestamp now);
+  Status CreateAlias(std::string_view function_name, std::string_view alias,
+                     std::string_view version, Timestamp now);
+  // Moves the alias; a provisioned config on it moves too (deallocated from the old version,
+  // allocated again on the new one: IN_PROGRESS until CompleteProvisioning).
+  Status UpdateAlias(std::string_view function_name, std::string_view alias,
+                     std::string_view version, Timestamp now);
+  // Deleting an alias deletes its provisioned config.
+  Status DeleteAlias(std::string_view function_name, std::string_view alias, Timestamp now);
+  StatusOr<FunctionView> GetFunction(std::string_view function_name) const;
+
+  // ---- Reserved concurrency -----------------------------------------------------------
+  StatusOr<std::int32_t> PutFunctionConcurrency(std::string_view function_name,
+                                                std::int64_t reserved, Timestamp now);
+  // nullopt when the function has no reserved concurrency.
+  StatusOr<std::optional<std::int32_t>> GetFunctionConcurrency(std::string_view function_name) const;
+  Status DeleteFunctionConcurrency(std::string_view function_name, Timestamp now);
+
+  // ---- Provisioned concurrency --------------------------------------------------------
+  // Puts (or replaces) the config: IN_PROGRESS, with its environments created; the driver
+  // initialises them and calls CompleteProvisioning.
+  StatusOr<ProvisionedConfigView> PutProvisionedConcurrencyConfig(std::string_view function_name,
+                                                                  std::string_view qualifier,
+                                                                  std::int64_t requested,
+                                                                  Timestamp now);
+  StatusOr<ProvisionedConfigView> GetProvisionedConcurrencyConfig(
+      std::string_view function_name, std::string_view qualifier) const;
+  // Deleting a config that does not exist (on an existing version or alias) succeeds.
+  Status DeleteProvisionedConcurrencyConfig(std::string_view function_name,
+                                            std::string_view qualifier, Timestamp now);
+  // In qualifier order.
+  StatusOr<std::vector<ProvisionedConfigView>> ListProvisionedConcurrencyConfigs(
+      std::string_view function_name) const;
+  // The driver's report on a config's environments: READY (Allocated = Available =
+  // Requested) or FAILED with `failure_reason` (e.g. FUNCTION_ERROR_INIT_FAILURE).
+  // Errors: kNotFound when the ticket is stale (the config changed meanwhile).
+  Status CompleteProvisioning(const ProvisioningTicket& ticket, bool success,
+                              std::string_view failure_reason, Timestamp now);
+
+  // ---- The account --------------------------------------------------------------------
+  PoolView Pool() const;
+  // A new applied value of L-B99A9384 (e.g. an approved quota increase).
+  void SetConcurrencyLimit(std::int64_t limit, Timestamp now);
+
+  // ---- Data plane ---------------------------------------------------------------------
+  // Resolves an Invoke target: `function_name` in NamespacedFunctionName form plus the
+  // Qualifier parameter (version, alias or $LATEST).
+  StatusOr<InvokeTarget> ResolveInvokeTarget(std::string_view function_name,
+                                             std::optional<std::string_view> qualifier) const;
+  // True when `target` still names a live function and version.
+  bool IsLive(const InvokeTarget& target) const;
+  // `synchronous`: RequestResponse; false for an event taken from the async queue.
+  // REQUIRES: IsLive(target) (resolve and admit under the same serialisation).
+  core::AdmissionDecision Admit(const InvokeTarget& target, bool synchronous, Timestamp now);
+  // REQUIRES: `grant` came from Admit on this account and is released exactly once.
+  void Release(const core::Grant& grant, Timestamp now);
+  // Reclaims idle on-demand environments past the keep-alive.
+  void ReclaimIdleEnvironments(Timestamp now);
+
+  // Read-only access for tests and telemetry.
+  const core::ConcurrencyLedger& ledger() const { return *ledger_; }
+  std::string FunctionNameOf(std::uint32_t slot) const;
+
+ private:
+  struct Version {
+    bool live = true;
+    std::uint32_t code_generation = 0;
+    core::OnDemandEnvironments environments;
+    std::uint32_t provisioned = core::kNoSlot;  // the config serving this version
+  };
+  struct Alias {
+    std::uint32_t version = 0;
+    std::uint32_t provisioned = core::kNoSlot;
+  };
+  struct Function {
+    std::string name;
+    bool live = false;
+    std::uint32_t generation = 0;
+    core::FunctionPool pool;
+    std::vector<Version> versions;            // index = version number; [0] = $LATEST
+    std::map<std::string, Alias> aliases;
+    std::map<std::string, std::uint32_t> provisioned;  // qualifier -> config slot
+  };
+  struct ProvisionedConfig {
+    bool live = false;
+    std::uint32_t generation = 0;
+    core::ProvisionedPool pool;
+    std::uint32_t function = core::kNoSlot;
+    std::uint32_t version = 0;
+    std::string qualifier;
+    std::string status_reason;
+    Timestamp last_modified;
+  };
+  // What a qualifier of a provisioned-concurrency operation names.
+  struct QualifierTarget {
+    std::uint32_t version = 0;
+    Alias* alias = nullptr;  // null for a version
+  };
+
+  StatusOr<FunctionRef> ParseName(std::string_view input, FunctionNameShape shape,
+                                  std::optional<std::string_view> qualifier_param) const;
+  Function* Find(std::string_view name);
+  const Function* Find(std::string_view name) const;
+  // Finds the unqualified function named by `input`, or NotFound with the unqualified ARN.
+  StatusOr<Function*> FindUnqualified(std::string_view input);
+  StatusOr<const Function*> FindUnqualified(std::string_view input) const;
+  // Resolves the qualifier of a provisioned-concurrency operation (spec §2): $LATEST is
+  // rejected with `latest_message`; a missing version or alias (or function) gives AWS's
+  // not-found message for that kind of qualifier.
+  StatusOr<std::pair<Function*, QualifierTarget>> ResolveProvisionedTarget(
+      std::string_view input, std::string_view qualifier, std::string_view latest_message);
+  Status NotFound(std::string_view name, std::optional<std::string_view> qualifier) const;
+
+  std::uint32_t NewFunctionSlot();
+  std::uint32_t NewProvisionedSlot();
+  // Starts a fresh allocation of `requested` environments for `qualifier` of `fn`, serving
+  // `version`. Returns the new config slot.
+  std::uint32_t StartProvisioning(Function& fn, std::string_view qualifier, std::uint32_t version,
+                                  std::int32_t requested, Timestamp now);
+  // Takes the config out of service: reclaims its idle environments and frees the slot once
+  // nothing runs on it. Does not touch accounting.
+  void RetireProvisioned(std::uint32_t slot, Timestamp now);
+  // Removes config `slot` of `fn` entirely, including its share of the accounting.
+  void RemoveProvisionedConfig(Function& fn, std::uint32_t slot, Timestamp now);
+  void SetFunctionAllocation(Function& fn, std::int32_t reserved, std::int32_t provisioned_total);
+  void MaybeFreeFunctionSlot(std::uint32_t slot);
+  void ReclaimVersionEnvironments(const Function& fn, Version& v, std::uint32_t number,
+                                  Timestamp now);
+  ProvisionedConfigView ViewOf(const ProvisionedConfig& pc) const;
+  void Emit(core::EventKind kind, core::ConfigChange change, std::uint32_t function,
+            std::uint32_t version, std::uint32_t provisioned, Timestamp now,
+            core::EnvironmentId environment = 0, bool provisioned_environment = false);
+  std::string Arn(std::string_view name, std::optional<std::string_view> qualifier = std::nullopt) const {
+    return FunctionArn(region_, account_id_, name, qualifier);
+  }
+
+  const std::uint32_t index_;
+  const std::string account_id_;
+  const std::string region_;
+  const core::Tunables& tunables_;
+  std::unique_ptr<core::ConcurrencyLedger> ledger_;
+  core::EventSink* sink_;
+
+  core::AccountPool pool_;
+  std::vector<Function> functions_;  // by slot
+  std::vector<std::uint32_t> free_function_slots_;
+  StringMap<std::uint32_t> by_name_;  // live functions
+  std::vector<ProvisionedConfig> provisioned_;  // by slot
+  std::vector<std::uint32_t> free_provisioned_slots_;
+};
+
+}  // namespace hr::engine

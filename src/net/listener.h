@@ -1,0 +1,65 @@
+#pragma once
+// Listener: the one listening socket of an HttpServer. It accepts connections and deals them out
+// to the I/O workers round-robin, each accept creating the socket directly on the target
+// worker's io_context; over Limits::max_connections it answers 503 and closes instead.
+//
+// Why one acceptor and round-robin rather than an SO_REUSEPORT acceptor per thread: the kernel's
+// REUSEPORT hash can put 40 of 64 connections on one thread of two, while round-robin balances
+// them exactly; a second server bound to the same port fails with EADDRINUSE instead of silently
+// sharing it; and closing the one acceptor on stop drops no connection queued in a sibling
+// listener's backlog. The cost, one post per new connection, is nothing next to keep-alive
+// traffic (see README.md for the measurement).
+//
+// Created by HttpServer. Bind and port on the owner's thread before Start; Start and Close from
+// the owner's thread (never an I/O thread); accepting itself runs on the first worker's thread.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "net/io_worker.h"
+#include "net/server_state.h"
+
+namespace hr::net {
+
+class Listener {
+ public:
+  // REQUIRES: !workers.empty().
+  Listener(std::shared_ptr<ServerState> state, std::vector<std::shared_ptr<IoWorker>> workers);
+
+  // Opens, binds and listens. Returns the failure (bad address, port in use, ...) or success.
+  boost::system::error_code Bind(const std::string& host, std::uint16_t port);
+
+  // The bound port. REQUIRES: Bind succeeded.
+  std::uint16_t port() const { return port_; }
+
+  // Starts accepting. REQUIRES: Bind succeeded and the workers are running.
+  void Start();
+
+  // Stops accepting and returns once the listening socket is closed. Any connection accepted
+  // before has already been handed to its worker. REQUIRES: the first worker is running.
+  void Close();
+
+ private:
+  void Accept();
+  void OnAccept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket,
+                const std::shared_ptr<IoWorker>& worker);
+  void Reject(boost::asio::ip::tcp::socket& socket);
+
+  const std::shared_ptr<ServerState> state_;
+  const std::vector<std::shared_ptr<IoWorker>> workers_;
+  std::uint16_t port_ = 0;
+
+  // First worker's thread only, after Start.
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;  // backs off after EMFILE and the like
+  std::size_t next_worker_ = 0;
+};
+
+}  // namespace hr::net

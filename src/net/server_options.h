@@ -1,0 +1,44 @@
+#pragma once
+// ServerOptions: everything HttpServer needs to know, fixed before Start(). It holds the three
+// callbacks through which the layer above (router, AWS wire format) plugs in:
+//
+//   handler       every complete request, on an I/O thread. It answers through the Responder,
+//                 now or later, from any thread. Requests on one connection reach the handler
+//                 one at a time: the next is not read until this one is answered. A handler must
+//                 not block: slow work goes elsewhere, taking the Responder with it.
+//   render_error  the response for a request the server rejects itself (400, 408, 413, 431, 500,
+//                 503, 505), so that errors can carry the AWS shape. Called on any I/O thread,
+//                 possibly concurrently: it must be thread-safe. `reason` is a short English
+//                 description. Default: a text/plain body holding `reason`.
+//   body_limit    the most body bytes one request may carry, asked after its header is read and
+//                 before any body byte is (a per-route limit below Limits::max_body_bytes, e.g.
+//                 256 KiB for an Event invoke). Larger values are capped at max_body_bytes. Called
+//                 on I/O threads, concurrently: must be thread-safe. Default: none.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "net/limits.h"
+#include "net/request.h"
+#include "net/responder.h"
+#include "net/response.h"
+
+namespace hr::net {
+
+using Handler = std::function<void(Request&& request, Responder responder)>;
+using ErrorRenderer = std::function<Response(unsigned status, std::string_view reason)>;
+using BodyLimit = std::function<std::uint64_t(std::string_view method, std::string_view target)>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // a literal IPv4 or IPv6 address
+  std::uint16_t port = 0;          // 0: an ephemeral port, see HttpServer::port()
+  unsigned io_threads = 0;         // 0: std::thread::hardware_concurrency()
+  Limits limits;
+  Handler handler;  // required
+  ErrorRenderer render_error;
+  BodyLimit body_limit;
+};
+
+}  // namespace hr::net
