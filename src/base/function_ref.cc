@@ -152,6 +152,13 @@ std::string OneValidationError(std::string_view value, std::string_view member,
 }
 
 StatusOr<FunctionRef> ParseFunctionRef(std::string_view input, FunctionNameShape shape) {
+  // The common case, a valid bare name, needs no tokenising.
+  const bool namespaced = shape == FunctionNameShape::kNamespacedFunctionName;
+  if (input.size() <= kMaxBareFunctionNameLength && IsName(input, namespaced)) {
+    FunctionRef ref;
+    ref.name = std::string(input);
+    return ref;
+  }
   const std::size_t max_len = shape == FunctionNameShape::kFunctionName ? 140 : 256;
   std::vector<std::string> errors;
   auto error = [&](std::string constraint) {

@@ -188,12 +188,14 @@ class Account {
     std::uint32_t version = 0;
     std::uint32_t provisioned = core::kNoSlot;
   };
+  // The fields admission reads come first, so that one decision touches as few cache
+  // lines as possible.
   struct Function {
-    std::string name;
     bool live = false;
     std::uint32_t generation = 0;
     core::FunctionPool pool;
     std::vector<Version> versions;            // index = version number; [0] = $LATEST
+    std::string name;
     std::map<std::string, Alias> aliases;
     std::map<std::string, std::uint32_t> provisioned;  // qualifier -> config slot
   };
