@@ -52,8 +52,10 @@ LOCATIONS = {
 # the same strings. The \p{...} classes are approximated for ASCII and accept any non-ASCII
 # character, since std::regex sees bytes, not code points.
 ECMASCRIPT_EQUIVALENTS = {
-    # A possibly empty run that does not end in a dot (lookbehind).
+    # Lambda's S3Bucket: a possibly empty run that does not end in a dot (lookbehind). Older
+    # models anchor it.
     r"[0-9A-Za-z\.\-_]*(?<!\.)": r"([0-9A-Za-z\.\-_]*[0-9A-Za-z\-_])?",
+    r"^[0-9A-Za-z\.\-_]*(?<!\.)$": r"^([0-9A-Za-z\.\-_]*[0-9A-Za-z\-_])?$",
     # Service Quotas tag keys and values.
     r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$": r"^((?:[A-Za-z0-9 _.:/=+\-@]|[^\x00-\x7f])*)$",
 }
@@ -82,10 +84,10 @@ def strip_notes(value):
     return value
 
 
-def deep_update(target, changes, where):
+def deep_update(target, changes):
     for key, value in changes.items():
         if isinstance(value, dict) and isinstance(target.get(key), dict):
-            deep_update(target[key], value, where + "." + key)
+            deep_update(target[key], value)
         else:
             target[key] = value
 
@@ -95,7 +97,7 @@ def apply_overlay(model, overlay):
         for name, changes in strip_notes(overlay.get(section, {})).items():
             if name not in model[section]:
                 fail(f"overlay names {section}.{name}, which the model does not have")
-            deep_update(model[section][name], changes, f"{section}.{name}")
+            deep_update(model[section][name], changes)
 
 
 def lower_camel(name):
@@ -244,7 +246,11 @@ def generate(model, function, source):
             f"{cpp_string(http.get('requestUri', '/'))}, {int(http.get('responseCode', 200))}, "
             f"{input_index}}}"
         )
+    if max(len(tables.members), len(tables.enum_values)) > 0xFFFF:
+        fail("too many members or enum values for the 16-bit IndexRange")
     metadata = model["metadata"]
+    patterns = [f"Pattern({cpp_raw_string(java)}, {cpp_raw_string(ecmascript)})"
+                for java, ecmascript in tables.patterns]
 
     def block(rows):
         return "".join(f"    {row},\n" for row in rows)
@@ -257,7 +263,7 @@ namespace hr::wire {{
 namespace {{
 
 constinit const Pattern kPatterns[] = {{
-{block(f"Pattern({cpp_raw_string(java)}, {cpp_raw_string(ecma)})" for java, ecma in tables.patterns)}}};
+{block(patterns)}}};
 
 constexpr std::string_view kEnumValues[] = {{
 {block(cpp_string(v) for v in tables.enum_values)}}};

@@ -262,8 +262,9 @@ Status Account::DeleteFunction(std::string_view input, std::optional<std::string
   }
 
   while (!fn->provisioned.empty()) RemoveProvisionedConfig(*fn, fn->provisioned.begin()->second, now);
-  // The slot keeps its pool (in-flight releases read it) but no longer claims concurrency.
-  pool_.allocated -= fn->pool.Allocation();
+  // The function no longer claims concurrency; executions still running move into the
+  // unreserved pool (its reservation is gone) until they finish.
+  SetFunctionAllocation(*fn, core::FunctionPool::kNoReservation, 0);
   for (std::uint32_t n = 0; n < fn->versions.size(); ++n) {
     ReclaimVersionEnvironments(*fn, fn->versions[n], n, now);
     fn->versions[n].live = false;
@@ -381,12 +382,12 @@ StatusOr<FunctionView> Account::GetFunction(std::string_view input) const {
 StatusOr<std::int32_t> Account::PutFunctionConcurrency(std::string_view input, std::int64_t reserved,
                                                        Timestamp now) {
   HR_ASSIGN_OR_RETURN(FunctionRef ref, ParseName(input, FunctionNameShape::kFunctionName, std::nullopt));
-  if (ref.qualifier) return QualifiedNotAllowed();
   if (reserved < 0) {
     return Status(ErrorCode::kValidation,
                   OneValidationError(std::to_string(reserved), "reservedConcurrentExecutions",
                                      "Member must have value greater than or equal to 0"));
   }
+  if (ref.qualifier) return QualifiedNotAllowed();
   Function* fn = Find(ref.name);
   if (!fn) return NotFound(ref.name, kLatest);
   // The function's own current share is given back before the minimum is checked. Zero
@@ -502,6 +503,11 @@ StatusOr<ProvisionedConfigView> Account::PutProvisionedConcurrencyConfig(std::st
                                "Provisioned Concurrency Configs cannot be applied to unpublished "
                                "function versions."));
   auto [fn, target] = resolved;
+  if (target.version == 0) {  // an alias pointing at $LATEST
+    return Status(ErrorCode::kInvalidParameter,
+                  "Provisioned Concurrency Configs cannot be applied to unpublished function "
+                  "versions.");
+  }
   const std::string q(qualifier);
   auto existing = fn->provisioned.find(q);
   const std::uint32_t old_slot = existing == fn->provisioned.end() ? kNoSlot : existing->second;

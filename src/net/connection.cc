@@ -122,12 +122,8 @@ void Connection::Parse() {
 }
 
 bool Connection::OnHeader() {
-  const Parser::value_type& message = parser_->get();
-  if (message.version() != 10 && message.version() != 11) {
-    Fail(505, "HTTP version not supported");
-    return false;
-  }
   if (parser_->is_done()) return true;  // no body
+  const Parser::value_type& message = parser_->get();
   std::uint64_t limit = limits_.max_body_bytes;
   if (state_.options().body_limit) {
     limit = std::min(limit, state_.options().body_limit(message.method_string(), message.target()));

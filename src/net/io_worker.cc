@@ -32,7 +32,7 @@ void IoWorker::Start() {
 void IoWorker::ScheduleSweep() {
   sweep_timer_.expires_after(state_->sweep_interval());
   sweep_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;  // cancelled by AbortAll
+    if (ec || aborted_) return;  // stopped by AbortAll (which may run after the timer fired)
     const auto now = std::chrono::steady_clock::now();
     ForEachConnection([now](Connection& connection) { connection.CheckDeadline(now); });
     ScheduleSweep();
@@ -57,6 +57,7 @@ void IoWorker::BeginDrain() {
 void IoWorker::AbortAll() {
   Post([this] {
     draining_ = true;
+    aborted_ = true;
     sweep_timer_.cancel();
     ForEachConnection([](Connection& connection) { connection.Close(); });
   });

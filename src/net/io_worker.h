@@ -88,6 +88,7 @@ class IoWorker {
   boost::asio::steady_timer sweep_timer_;
   ConnectionList connections_;  // Connections unlink themselves when they close.
   bool draining_ = false;
+  bool aborted_ = false;  // AbortAll ran: the sweep must not re-arm
 
   std::mutex post_mu_;
   bool finished_ = false;  // guarded by post_mu_

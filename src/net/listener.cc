@@ -5,10 +5,10 @@
 #include <string>
 #include <utility>
 
-#include <boost/asio/error.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
+#include <boost/system/errc.hpp>
 
 #include "net/connection.h"
 #include "net/http_date.h"
@@ -22,8 +22,9 @@ using tcp = boost::asio::ip::tcp;
 
 // Out of descriptors or memory: accepting again at once would spin.
 bool IsResourceExhaustion(const error_code& ec) {
-  return ec == boost::asio::error::no_descriptors || ec == boost::asio::error::no_buffer_space ||
-         ec == boost::asio::error::no_memory || ec.value() == ENFILE;
+  using boost::system::errc::errc_t;
+  return ec == errc_t::too_many_files_open || ec == errc_t::too_many_files_open_in_system ||
+         ec == errc_t::no_buffer_space || ec == errc_t::not_enough_memory;
 }
 
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);

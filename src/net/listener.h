@@ -3,12 +3,13 @@
 // to the I/O workers round-robin, each accept creating the socket directly on the target
 // worker's io_context; over Limits::max_connections it answers 503 and closes instead.
 //
-// Why one acceptor and round-robin rather than an SO_REUSEPORT acceptor per thread: the kernel's
-// REUSEPORT hash can put 40 of 64 connections on one thread of two, while round-robin balances
-// them exactly; a second server bound to the same port fails with EADDRINUSE instead of silently
-// sharing it; and closing the one acceptor on stop drops no connection queued in a sibling
-// listener's backlog. The cost, one post per new connection, is nothing next to keep-alive
-// traffic (see README.md for the measurement).
+// Why one acceptor and round-robin rather than an SO_REUSEPORT acceptor per thread: on this
+// 2-core machine they measured the same (wrk -t1 -c64, 7 interleaved rounds, medians:
+// keep-alive 64.4k vs 63.1k req/s; a new connection per request 15.9k vs 15.8k req/s), so the
+// other properties decide. Round-robin balances connections exactly, where the REUSEPORT hash
+// splits them by chance (64 connections land 32 +/- 4 per thread); a second server bound to the same port fails with EADDRINUSE
+// instead of silently sharing it; and closing the one acceptor on Stop() strands no connection
+// in a sibling listener's backlog. The price, one post per new connection, does not show.
 //
 // Created by HttpServer. Bind and port on the owner's thread before Start; Start and Close from
 // the owner's thread (never an I/O thread); accepting itself runs on the first worker's thread.

@@ -34,7 +34,8 @@ class Request {
   // The first value of header `name` (case-insensitive), or "" when it is absent.
   std::string_view Header(std::string_view name) const {
     const auto it = message_.find(name);
-    return it == message_.end() ? std::string_view() : it->value();
+    if (it == message_.end()) return {};
+    return it->value();
   }
 
   // All header fields in arrival order, for callers that must see every one (SigV4).

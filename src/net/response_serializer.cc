@@ -1,6 +1,7 @@
 #include "net/response_serializer.h"
 
 #include <charconv>
+#include <ostream>  // Boost 1.81 boost/core/detail/string_view.hpp uses it without including it
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/status.hpp>

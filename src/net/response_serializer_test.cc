@@ -66,7 +66,7 @@ TEST(ResponseSerializerTest, NoContentLengthFor204AndKeepAliveFor10) {
 }
 
 TEST(ResponseSerializerTest, UnknownStatusGetsAGenericReason) {
-  EXPECT_EQ(Head(Response{599, {}, ""}).substr(0, 20), "HTTP/1.1 599 Status\r");
+  EXPECT_EQ(Head(Response{299, {}, ""}).substr(0, 20), "HTTP/1.1 299 Status\r");
 }
 
 TEST(ResponseSerializerTest, SendsBodyRules) {

@@ -2,12 +2,14 @@
 // ServerOptions: everything HttpServer needs to know, fixed before Start(). It holds the three
 // callbacks through which the layer above (router, AWS wire format) plugs in:
 //
-//   handler       every complete request, on an I/O thread. It answers through the Responder,
-//                 now or later, from any thread. Requests on one connection reach the handler
-//                 one at a time: the next is not read until this one is answered. A handler must
-//                 not block: slow work goes elsewhere, taking the Responder with it.
+//   handler       every complete request, on an I/O thread; different connections call it
+//                 concurrently from different I/O threads, so it must be thread-safe. It answers
+//                 through the Responder, now or later, from any thread. Requests on one
+//                 connection reach it one at a time: the next is not read until this one is
+//                 answered. It must not block: slow work goes elsewhere, taking the Responder
+//                 along. An exception escaping it is swallowed (the client gets 500).
 //   render_error  the response for a request the server rejects itself (400, 408, 413, 431, 500,
-//                 503, 505), so that errors can carry the AWS shape. Called on any I/O thread,
+//                 503), so that errors can carry the AWS shape. Called on any I/O thread,
 //                 possibly concurrently: it must be thread-safe. `reason` is a short English
 //                 description. Default: a text/plain body holding `reason`.
 //   body_limit    the most body bytes one request may carry, asked after its header is read and
