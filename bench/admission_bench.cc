@@ -35,14 +35,19 @@ struct Fixture {
 // A stride through the functions that defeats the cache the way real traffic would.
 std::size_t Next(std::size_t i, std::size_t n) { return (i + 7919) % n; }
 
+// Admits and releases one invocation of `target`, advancing virtual time by 100 µs.
+void AdmitRelease(Fixture& f, benchmark::State& state, const engine::InvokeTarget& target) {
+  f.now += Duration::Micros(100);
+  core::AdmissionDecision d = f.account->Admit(target, /*synchronous=*/true, f.now);
+  if (!d.admitted()) state.SkipWithError("throttled");
+  f.account->Release(d.grant, f.now);
+}
+
 void BM_AdmitReleaseByHandle(benchmark::State& state) {
   Fixture f(static_cast<int>(state.range(0)));
   std::size_t i = 0;
   for (auto _ : state) {
-    f.now += Duration::Micros(100);
-    core::AdmissionDecision d = f.account->Admit(f.targets[i], /*synchronous=*/true, f.now);
-    if (!d.admitted()) state.SkipWithError("throttled");
-    f.account->Release(d.grant, f.now);
+    AdmitRelease(f, state, f.targets[i]);
     i = Next(i, f.targets.size());
   }
   state.SetItemsProcessed(state.iterations());
@@ -53,11 +58,7 @@ void BM_AdmitReleaseByName(benchmark::State& state) {
   Fixture f(static_cast<int>(state.range(0)));
   std::size_t i = 0;
   for (auto _ : state) {
-    f.now += Duration::Micros(100);
-    auto target = f.account->ResolveInvokeTarget(f.names[i], std::nullopt);
-    core::AdmissionDecision d = f.account->Admit(*target, /*synchronous=*/true, f.now);
-    if (!d.admitted()) state.SkipWithError("throttled");
-    f.account->Release(d.grant, f.now);
+    AdmitRelease(f, state, *f.account->ResolveInvokeTarget(f.names[i], std::nullopt));
     i = Next(i, f.names.size());
   }
   state.SetItemsProcessed(state.iterations());
@@ -73,10 +74,7 @@ void BM_AdmitReleaseHotSetByHandle(benchmark::State& state) {
   const std::size_t spread = f.targets.size() / hot;  // hot functions spread over the slots
   std::size_t i = 0;
   for (auto _ : state) {
-    f.now += Duration::Micros(100);
-    core::AdmissionDecision d = f.account->Admit(f.targets[i * spread], /*synchronous=*/true, f.now);
-    if (!d.admitted()) state.SkipWithError("throttled");
-    f.account->Release(d.grant, f.now);
+    AdmitRelease(f, state, f.targets[i * spread]);
     i = Next(i, hot);
   }
   state.SetItemsProcessed(state.iterations());
