@@ -10,7 +10,7 @@
 #include <cstdint>
 
 #include "base/time.h"
-#include "core/throttle_reason.h"
+#include "base/throttle_reason.h"
 
 namespace hr::core {
 

@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "base/time.h"
-#include "core/throttle_reason.h"
+#include "base/throttle_reason.h"
 
 namespace hr::core {
 

@@ -11,7 +11,7 @@ namespace hr::engine {
 namespace {
 
 using core::StartKind;
-using core::ThrottleReason;
+using ThrottleReason;
 
 TEST_F(AccountTest, ScenarioThreeSpike) {
   Create("A");

@@ -34,7 +34,7 @@ namespace {
 
 using core::ProvisionedStatus;
 using core::StartKind;
-using core::ThrottleReason;
+using ThrottleReason;
 using reference::Decider;
 using reference::Outcome;
 using reference::ReferenceModel;
@@ -99,7 +99,7 @@ std::uint64_t EnvOr(const char* name, std::uint64_t fallback) {
 
 std::string Show(ErrorCode c) { return std::string(ErrorCodeName(c)); }
 std::string Show(ThrottleReason r) {
-  return r == ThrottleReason::kNone ? "admitted" : std::string(core::ThrottleReasonName(r));
+  return r == ThrottleReason::kNone ? "admitted" : std::string(ThrottleReasonName(r));
 }
 std::string Show(StartKind k) {
   switch (k) {

@@ -27,13 +27,13 @@
 #include "base/error_code.h"
 #include "base/time.h"
 #include "core/pools.h"
-#include "core/throttle_reason.h"
+#include "base/throttle_reason.h"
 
 namespace hr::engine::reference {
 
 using core::ProvisionedStatus;
 using core::StartKind;
-using core::ThrottleReason;
+using ThrottleReason;
 
 // The model's constants, given to the reference and (separately) to the engine's Tunables.
 struct Settings {

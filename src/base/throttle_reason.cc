@@ -1,9 +1,9 @@
-#include "core/throttle_reason.h"
+#include "base/throttle_reason.h"
 
 #include <array>
 #include <utility>
 
-namespace hr::core {
+namespace hr {
 namespace {
 
 constexpr std::array<std::pair<ThrottleReason, std::string_view>, 6> kNames{{
@@ -34,4 +34,4 @@ ThrottleReason ThrottleReasonFromName(std::string_view name) {
   return ThrottleReason::kNone;
 }
 
-}  // namespace hr::core
+}  // namespace hr

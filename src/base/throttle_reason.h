@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace hr::core {
+namespace hr {
 
 enum class ThrottleReason : std::uint8_t {
   kNone = 0,
@@ -27,4 +27,4 @@ std::string_view ThrottleReasonName(ThrottleReason reason);
 // Inverse of ThrottleReasonName; kNone when `name` is not a reason.
 ThrottleReason ThrottleReasonFromName(std::string_view name);
 
-}  // namespace hr::core
+}  // namespace hr

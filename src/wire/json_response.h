@@ -1,0 +1,41 @@
+#pragma once
+// Small helpers for writing JSON response bodies by hand, in a fixed key order, when building a
+// boost::json::object first would cost more than it says (error bodies, Invoke's 429s).
+//
+// Called by wire/lambda_errors.cc and the protocol handlers, from any thread; stateless.
+// Strings are escaped by Boost.JSON's serializer (quotes, backslashes, control characters as
+// \uXXXX; other bytes, UTF-8 included, pass through unchanged).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hr::wire {
+
+// Appends `text` to *out as a quoted, escaped JSON string.
+void AppendJsonString(std::string* out, std::string_view text);
+
+// Writes one JSON object into *out, keys in call order:
+//   std::string body;
+//   JsonObjectWriter(&body).String("Type", "User").Null("message").Close();  // {"Type":...}
+// Keys are written as given (escaped). Close() must be called once, last.
+class JsonObjectWriter {
+ public:
+  explicit JsonObjectWriter(std::string* out) : out_(out) { out_->push_back('{'); }
+
+  JsonObjectWriter& String(std::string_view key, std::string_view value);
+  JsonObjectWriter& Int(std::string_view key, std::int64_t value);
+  JsonObjectWriter& Bool(std::string_view key, bool value);
+  JsonObjectWriter& Null(std::string_view key);
+  // `json` must already be one valid JSON value; it is copied verbatim.
+  JsonObjectWriter& Raw(std::string_view key, std::string_view json);
+  void Close() { out_->push_back('}'); }
+
+ private:
+  void Key(std::string_view key);
+
+  std::string* out_;
+  bool first_ = true;
+};
+
+}  // namespace hr::wire

@@ -1,0 +1,41 @@
+#include "wire/json_response.h"
+
+#include <limits>
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+namespace hr::wire {
+namespace {
+
+TEST(JsonResponseTest, EscapesStrings) {
+  std::string out;
+  AppendJsonString(&out, "a\"b\\c\n\x01/é");
+  EXPECT_EQ(out, R"("a\"b\\c\n\u0001/é")");
+}
+
+TEST(JsonResponseTest, WritesObjectsInCallOrder) {
+  std::string out;
+  JsonObjectWriter(&out)
+      .String("b", "x")
+      .Int("a", -42)
+      .Int("max", std::numeric_limits<std::int64_t>::max())
+      .Bool("t", true)
+      .Bool("f", false)
+      .Null("n")
+      .Raw("o", R"({"k":[1]})")
+      .Close();
+  EXPECT_EQ(out,
+            R"({"b":"x","a":-42,"max":9223372036854775807,"t":true,"f":false,"n":null,)"
+            R"("o":{"k":[1]}})");
+  EXPECT_NO_THROW(boost::json::parse(out));
+}
+
+TEST(JsonResponseTest, EmptyObject) {
+  std::string out = "x";
+  JsonObjectWriter(&out).Close();
+  EXPECT_EQ(out, "x{}");
+}
+
+}  // namespace
+}  // namespace hr::wire
