@@ -11,7 +11,6 @@ namespace hr::engine {
 namespace {
 
 using core::StartKind;
-using ThrottleReason;
 
 TEST_F(AccountTest, ScenarioThreeSpike) {
   Create("A");

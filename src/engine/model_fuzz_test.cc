@@ -34,7 +34,6 @@ namespace {
 
 using core::ProvisionedStatus;
 using core::StartKind;
-using ThrottleReason;
 using reference::Decider;
 using reference::Outcome;
 using reference::ReferenceModel;

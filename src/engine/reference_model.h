@@ -33,7 +33,6 @@ namespace hr::engine::reference {
 
 using core::ProvisionedStatus;
 using core::StartKind;
-using ThrottleReason;
 
 // The model's constants, given to the reference and (separately) to the engine's Tunables.
 struct Settings {

@@ -5,7 +5,6 @@
 namespace hr::wire {
 namespace {
 
-using ThrottleReason;
 
 constexpr LambdaErrorRow kTable[] = {
     {ErrorCode::kInvalidParameter, "InvalidParameterValueException", 400, MessageKey::kLower,

@@ -11,7 +11,6 @@
 namespace hr::wire {
 namespace {
 
-using ThrottleReason;
 
 struct Row {
   ErrorCode code;
