@@ -293,17 +293,20 @@ StatusOr<std::uint32_t> Account::PublishVersion(std::string_view input, Timestam
   return number;
 }
 
+StatusOr<std::uint32_t> Account::AliasTargetVersion(const Function& fn,
+                                                    std::string_view version) const {
+  if (version == kLatest) return 0u;
+  auto n = VersionNumber(version);
+  if (!n || *n == 0 || *n >= fn.versions.size() || !fn.versions[*n].live) {
+    return NotFound(fn.name, version);
+  }
+  return *n;
+}
+
 Status Account::CreateAlias(std::string_view input, std::string_view alias,
                             std::string_view version, Timestamp now) {
   HR_ASSIGN_OR_RETURN(Function * fn, FindUnqualified(input));
-  std::uint32_t number = 0;
-  if (version != kLatest) {
-    auto n = VersionNumber(version);
-    if (!n || *n == 0 || *n >= fn->versions.size() || !fn->versions[*n].live) {
-      return NotFound(fn->name, version);
-    }
-    number = *n;
-  }
+  HR_ASSIGN_OR_RETURN(const std::uint32_t number, AliasTargetVersion(*fn, version));
   if (fn->aliases.count(std::string(alias))) {
     return Status(ErrorCode::kConflict, "Alias already exists: " + Arn(fn->name, alias));
   }
@@ -319,14 +322,7 @@ Status Account::UpdateAlias(std::string_view input, std::string_view alias_name,
   if (it == fn->aliases.end()) {
     return Status(ErrorCode::kNotFound, "Cannot find alias arn: " + Arn(fn->name, alias_name));
   }
-  std::uint32_t number = 0;
-  if (version != kLatest) {
-    auto n = VersionNumber(version);
-    if (!n || *n == 0 || *n >= fn->versions.size() || !fn->versions[*n].live) {
-      return NotFound(fn->name, version);
-    }
-    number = *n;
-  }
+  HR_ASSIGN_OR_RETURN(const std::uint32_t number, AliasTargetVersion(*fn, version));
   Alias& alias = it->second;
   if (number == alias.version) return Status::Ok();
   if (alias.provisioned != kNoSlot) {

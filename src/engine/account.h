@@ -228,6 +228,8 @@ class Account {
   StatusOr<std::pair<Function*, QualifierTarget>> ResolveProvisionedTarget(
       std::string_view input, std::string_view qualifier, std::string_view latest_message);
   Status NotFound(std::string_view name, std::optional<std::string_view> qualifier) const;
+  // The version an alias may point at: $LATEST (0) or a live published version.
+  StatusOr<std::uint32_t> AliasTargetVersion(const Function& fn, std::string_view version) const;
 
   std::uint32_t NewFunctionSlot();
   std::uint32_t NewProvisionedSlot();
