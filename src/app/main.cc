@@ -3,13 +3,76 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <pthread.h>
+#include <string>
+
+#include "server/server.h"
+#include "server/settings.h"
+
+namespace {
+
+int Fail(const hr::Status& status) {
+  std::fprintf(stderr, "headroom: %s\n", status.message().c_str());
+  return 2;
+}
+
+// Settings: embedded defaults < --config file < HEADROOM_* environment < command-line flags.
+int Serve(const std::string& config_path, const std::map<std::string, std::string>& flags) {
+  hr::server::ServerSettings settings;
+  if (!config_path.empty()) {
+    if (auto s = hr::server::ApplySettingsFile(settings, config_path); !s.ok()) return Fail(s);
+  }
+  if (auto s = hr::server::ApplySettingsEnvironment(settings, [](const char* n) { return std::getenv(n); });
+      !s.ok()) {
+    return Fail(s);
+  }
+  for (const auto& [name, value] : flags) {
+    if (auto s = hr::server::SetSetting(settings, name, value); !s.ok()) return Fail(s);
+  }
+
+  // SIGINT/SIGTERM are taken by sigwait below, never by a signal handler.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto server = hr::server::Server::Create(settings);
+  if (!server.ok()) return Fail(server.status());
+  if (auto s = (*server)->Start(); !s.ok()) return Fail(s);
+  std::printf("headroom %s listening on http://%s:%u (clock %s)\n", HR_VERSION,
+              settings.host.c_str(), (*server)->port(), settings.clock.c_str());
+  std::fflush(stdout);
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  std::printf("headroom: signal %d, shutting down\n", signal);
+  (*server)->Stop();
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"headroom: AWS Lambda's concurrency system on your own machine"};
   app.set_version_flag("--version", std::string("headroom ") + HR_VERSION);
   app.require_subcommand(0, 1);
+
+  CLI::App* serve = app.add_subcommand("serve", "Start the AWS-compatible server");
+  std::string config_path;
+  serve->add_option("--config", config_path, "YAML file of settings (name: value)");
+  std::map<std::string, std::string> flags;
+  for (std::string_view name : hr::server::SettingNames()) {
+    const std::string key(name);
+    serve->add_option_function<std::string>(
+        "--" + key, [&flags, key](const std::string& v) { flags[key] = v; },
+        "see README (env HEADROOM_*)");
+  }
   CLI11_PARSE(app, argc, argv);
-  if (argc == 1) std::fputs(app.help().c_str(), stdout);
+  if (serve->parsed()) return Serve(config_path, flags);
+  std::fputs(app.help().c_str(), stdout);
   return 0;
 }

@@ -1,0 +1,119 @@
+// Provisioned concurrency: Put/Get/Delete/ListProvisionedConcurrencyConfig(s) (spec §1.2,
+// errors §2). A Put answers 202 IN_PROGRESS; the config becomes READY after the configured
+// allocation delay (the real environments' init arrives with the invoke work).
+
+#include <charconv>
+
+#include "server/iso_time.h"
+#include "server/lambda_service.h"
+#include "wire/json_response.h"
+
+namespace hr::server {
+namespace {
+
+constexpr std::size_t kDefaultMaxItems = 50;
+
+std::string_view StatusName(core::ProvisionedStatus s) {
+  switch (s) {
+    case core::ProvisionedStatus::kInProgress: return "IN_PROGRESS";
+    case core::ProvisionedStatus::kReady: return "READY";
+    case core::ProvisionedStatus::kFailed: return "FAILED";
+  }
+  return "FAILED";
+}
+
+// The config's fields in AWS's order; with its FunctionArn when listed.
+void WriteConfig(std::string* out, const engine::ProvisionedConfigView& v, bool with_arn) {
+  wire::JsonObjectWriter w(out);
+  if (with_arn) w.String("FunctionArn", v.function_arn);
+  w.Int("RequestedProvisionedConcurrentExecutions", v.requested)
+      .Int("AvailableProvisionedConcurrentExecutions", v.available)
+      .Int("AllocatedProvisionedConcurrentExecutions", v.allocated)
+      .String("Status", StatusName(v.status));
+  if (v.status == core::ProvisionedStatus::kFailed) w.String("StatusReason", v.status_reason);
+  w.String("LastModified", FormatLambdaTimestamp(v.last_modified));
+  w.Close();
+}
+
+std::string_view Qualifier(const LambdaCall& call) {
+  return call.route.QueryValue("Qualifier").value_or("");
+}
+
+}  // namespace
+
+net::Response PutProvisionedConcurrencyConfig(LambdaContext& ctx, const LambdaCall& call) {
+  const std::int64_t requested =
+      call.body->at("ProvisionedConcurrentExecutions").to_number<std::int64_t>();
+  const std::string account(call.account), region(call.region);
+  auto result = ctx.registry.With(account, region, [&](engine::Account& a) {
+    return a.PutProvisionedConcurrencyConfig(call.Label("FunctionName"), Qualifier(call), requested,
+                                             call.now);
+  });
+  if (!result.ok()) return ErrorReply(result.status());
+  const engine::ProvisioningTicket ticket = result->ticket;
+  AccountRegistry& registry = ctx.registry;
+  ctx.scheduler.At(call.now + ctx.settings.pc_allocation_delay, [&registry, account, region, ticket] {
+    registry.With(account, region, [&](engine::Account& a) {
+      // A stale ticket (the config was replaced, moved or deleted meanwhile) is ignored.
+      (void)a.CompleteProvisioning(ticket, /*success=*/true, "", registry.clock().Now());
+    });
+  });
+  std::string body;
+  WriteConfig(&body, *result, /*with_arn=*/false);
+  return JsonReply(202, std::move(body));
+}
+
+net::Response GetProvisionedConcurrencyConfig(LambdaContext& ctx, const LambdaCall& call) {
+  auto result = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
+    return a.GetProvisionedConcurrencyConfig(call.Label("FunctionName"), Qualifier(call));
+  });
+  if (!result.ok()) return ErrorReply(result.status());
+  std::string body;
+  WriteConfig(&body, *result, /*with_arn=*/false);
+  return JsonReply(200, std::move(body));
+}
+
+net::Response DeleteProvisionedConcurrencyConfig(LambdaContext& ctx, const LambdaCall& call) {
+  Status s = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
+    return a.DeleteProvisionedConcurrencyConfig(call.Label("FunctionName"), Qualifier(call), call.now);
+  });
+  if (!s.ok()) return ErrorReply(s);
+  return EmptyReply(204);
+}
+
+// Pages in qualifier order. The marker is the last qualifier of the previous page.
+net::Response ListProvisionedConcurrencyConfigs(LambdaContext& ctx, const LambdaCall& call) {
+  auto result = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
+    return a.ListProvisionedConcurrencyConfigs(call.Label("FunctionName"));
+  });
+  if (!result.ok()) return ErrorReply(result.status());
+  std::size_t max_items = kDefaultMaxItems;
+  if (auto text = call.route.QueryValue("MaxItems")) {
+    std::from_chars(text->data(), text->data() + text->size(), max_items);  // validated 1..50
+  }
+  const std::string_view marker = call.route.QueryValue("Marker").value_or("");
+  std::vector<const engine::ProvisionedConfigView*> page;
+  bool more = false;
+  for (const auto& config : *result) {
+    if (!marker.empty() && config.qualifier <= marker) continue;
+    if (page.size() == max_items) {
+      more = true;
+      break;
+    }
+    page.push_back(&config);
+  }
+  std::string items = "[";
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    if (i) items += ',';
+    WriteConfig(&items, *page[i], /*with_arn=*/true);
+  }
+  items += ']';
+  std::string body;
+  wire::JsonObjectWriter w(&body);
+  w.Raw("ProvisionedConcurrencyConfigs", items);
+  if (more) w.String("NextMarker", page.back()->qualifier);
+  w.Close();
+  return JsonReply(200, std::move(body));
+}
+
+}  // namespace hr::server

@@ -1,0 +1,64 @@
+#pragma once
+// LambdaService: the Lambda rest-json API over HTTP. One entry point takes a routed request,
+// validates it against the AWS service model, calls the operation's handler and renders the
+// reply or the AWS-shaped error (wire/lambda_errors.h). Handlers live one group per file in
+// server/lambda_*.cc and are found through one table keyed by operation name.
+//
+// Thread-safe: handlers reach the engine only through AccountRegistry::With.
+
+#include <string_view>
+
+#include <boost/json.hpp>
+
+#include "base/time.h"
+#include "net/response.h"
+#include "server/account_registry.h"
+#include "server/scheduler.h"
+#include "server/settings.h"
+#include "wire/rest_router.h"
+
+namespace hr::server {
+
+// What every handler may use.
+struct LambdaContext {
+  AccountRegistry& registry;
+  Scheduler& scheduler;
+  const ServerSettings& settings;
+};
+
+// One decoded request.
+struct LambdaCall {
+  std::string_view account;
+  std::string_view region;
+  const wire::RouteMatch& route;
+  const boost::json::object* body;  // the JSON body, or null when there is none
+  Timestamp now;
+
+  // The URI label `name` (always present: the router matched the template).
+  std::string_view Label(std::string_view name) const { return route.Label(name).value_or(""); }
+};
+
+using LambdaHandler = net::Response (*)(LambdaContext&, const LambdaCall&);
+
+// The handler of operation `name`, or null when headroom does not implement it.
+LambdaHandler FindLambdaHandler(std::string_view name);
+
+class LambdaService {
+ public:
+  explicit LambdaService(LambdaContext context);
+
+  // Answers one Lambda request. `target` is the raw request target; `body` the raw body.
+  net::Response Handle(std::string_view method, std::string_view target, std::string_view body,
+                       std::string_view account, std::string_view region);
+
+ private:
+  LambdaContext context_;
+  wire::RestRouter router_;
+};
+
+// Reply helpers shared by the handlers.
+net::Response JsonReply(unsigned status, std::string body);
+net::Response EmptyReply(unsigned status);
+net::Response ErrorReply(const Status& status);
+
+}  // namespace hr::server

@@ -1,0 +1,44 @@
+#include "server/scheduler.h"
+
+#include <chrono>
+#include <vector>
+
+namespace hr::server {
+
+Scheduler::Scheduler(const Clock& clock, Duration tick)
+    : clock_(clock), tick_(tick), thread_([this] { Run(); }) {}
+
+Scheduler::~Scheduler() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  thread_.join();
+}
+
+void Scheduler::At(Timestamp when, std::function<void()> task) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  tasks_.emplace(when, std::move(task));
+}
+
+void Scheduler::Run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    std::vector<std::function<void()>> due;
+    const Timestamp now = clock_.Now();
+    while (!tasks_.empty() && tasks_.begin()->first <= now) {
+      due.push_back(std::move(tasks_.begin()->second));
+      tasks_.erase(tasks_.begin());
+    }
+    if (!due.empty()) {
+      lock.unlock();
+      for (auto& task : due) task();
+      lock.lock();
+      continue;
+    }
+    stop_cv_.wait_for(lock, std::chrono::nanoseconds(tick_.nanos()), [this] { return stopping_; });
+  }
+}
+
+}  // namespace hr::server

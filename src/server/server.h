@@ -1,0 +1,51 @@
+#pragma once
+// Server: `headroom serve`. It owns the clock, the engine (through the AccountRegistry), the
+// scheduler and the HTTP server, and sends each request to its service:
+//   /_headroom/...   the admin endpoints (health, clock, state), behind the admin token;
+//   anything else    the Lambda rest-json API, as the caller identified by its SigV4
+//                    credential (account from a 12-digit access key id, Region from the
+//                    credential scope; otherwise the configured defaults).
+// Every response carries x-amzn-RequestId.
+//
+// Construct, Start and Stop from one thread (app/). Handlers run on the I/O threads.
+
+#include <memory>
+#include <string>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "net/http_server.h"
+#include "server/account_registry.h"
+#include "server/lambda_service.h"
+#include "server/scheduler.h"
+#include "server/settings.h"
+
+namespace hr::server {
+
+class Server {
+ public:
+  // Errors: kInvalidParameter (bad clock setting).
+  static StatusOr<std::unique_ptr<Server>> Create(ServerSettings settings);
+  ~Server();
+
+  // Binds and starts serving. Errors: kInternal with the bind failure.
+  Status Start();
+  std::uint16_t port() const { return http_->port(); }
+  // Graceful: in-flight requests finish (up to a few seconds).
+  void Stop();
+
+ private:
+  Server(ServerSettings settings, std::unique_ptr<Clock> clock);
+  void Handle(net::Request&& request, net::Responder responder);
+  net::Response HandleAdmin(const net::Request& request);
+
+  const ServerSettings settings_;
+  const std::unique_ptr<Clock> clock_;
+  const Timestamp started_;
+  AccountRegistry registry_;
+  Scheduler scheduler_;
+  LambdaService lambda_;
+  std::unique_ptr<net::HttpServer> http_;
+};
+
+}  // namespace hr::server

@@ -1,0 +1,81 @@
+#include "server/settings.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+namespace hr::server {
+namespace {
+
+TEST(SettingsTest, DefaultsAreTheDocumentedOnes) {
+  ServerSettings s;
+  EXPECT_EQ(s.host, "127.0.0.1");
+  EXPECT_EQ(s.port, 4599);
+  EXPECT_EQ(s.account_limit, 1000);
+  EXPECT_FALSE(s.unreserved_min);
+  EXPECT_EQ(s.pc_allocation_delay, Duration::Seconds(2));
+  EXPECT_EQ(s.clock, "real");
+}
+
+TEST(SettingsTest, OneParserForEverySetting) {
+  ServerSettings s;
+  ASSERT_TRUE(SetSetting(s, "port", "0").ok());
+  ASSERT_TRUE(SetSetting(s, "account-limit", "5000").ok());
+  ASSERT_TRUE(SetSetting(s, "unreserved-min", "0").ok());
+  ASSERT_TRUE(SetSetting(s, "pc-allocation-delay", "120s").ok());
+  EXPECT_EQ(s.pc_allocation_delay, Duration::Minutes(2));
+  ASSERT_TRUE(SetSetting(s, "pc-allocation-delay", "250ms").ok());
+  EXPECT_EQ(s.pc_allocation_delay, Duration::Millis(250));
+  ASSERT_TRUE(SetSetting(s, "clock", "scaled:60").ok());
+  EXPECT_EQ(s.port, 0);
+  EXPECT_EQ(s.account_limit, 5000);
+  EXPECT_EQ(*s.unreserved_min, 0);
+}
+
+TEST(SettingsTest, BadValuesAreRefusedWithTheirName) {
+  ServerSettings s;
+  Status bad = SetSetting(s, "port", "70000");
+  EXPECT_EQ(bad.code(), ErrorCode::kInvalidParameter);
+  EXPECT_NE(bad.message().find("port"), std::string::npos);
+  EXPECT_FALSE(SetSetting(s, "default-account", "123").ok());
+  EXPECT_FALSE(SetSetting(s, "clock", "fast").ok());
+  EXPECT_FALSE(SetSetting(s, "nope", "1").ok());
+  EXPECT_FALSE(SetSetting(s, "pc-allocation-delay", "-1").ok());
+}
+
+TEST(SettingsTest, EnvironmentUsesHeadroomPrefix) {
+  std::map<std::string, std::string> env = {{"HEADROOM_ACCOUNT_LIMIT", "77"},
+                                            {"HEADROOM_DEFAULT_REGION", "eu-west-1"}};
+  ServerSettings s;
+  ASSERT_TRUE(ApplySettingsEnvironment(s, [&](const char* name) -> const char* {
+                auto it = env.find(name);
+                return it == env.end() ? nullptr : it->second.c_str();
+              }).ok());
+  EXPECT_EQ(s.account_limit, 77);
+  EXPECT_EQ(s.default_region, "eu-west-1");
+}
+
+TEST(SettingsTest, YamlFile) {
+  const std::string path = ::testing::TempDir() + "headroom_settings_test.yaml";
+  {
+    std::ofstream f(path);
+    f << "port: 4600\nclock: manual\nunreserved-min: 5\n";
+  }
+  ServerSettings s;
+  ASSERT_TRUE(ApplySettingsFile(s, path).ok());
+  EXPECT_EQ(s.port, 4600);
+  EXPECT_EQ(s.clock, "manual");
+  EXPECT_EQ(*s.unreserved_min, 5);
+  {
+    std::ofstream f(path);
+    f << "- not\n- a map\n";
+  }
+  EXPECT_FALSE(ApplySettingsFile(s, path).ok());
+  EXPECT_FALSE(ApplySettingsFile(s, path + ".missing").ok());
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace hr::server
