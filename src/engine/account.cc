@@ -199,7 +199,8 @@ void Account::ReclaimVersionEnvironments(const Function& fn, Version& v, std::ui
 
 // ---- Functions, versions and aliases ----------------------------------------------------
 
-StatusOr<FunctionHandle> Account::CreateFunction(std::string_view input, Timestamp now) {
+StatusOr<FunctionHandle> Account::CreateFunction(std::string_view input, Timestamp now,
+                                                FunctionConfig config) {
   HR_ASSIGN_OR_RETURN(FunctionRef ref, ParseName(input, FunctionNameShape::kFunctionName, std::nullopt));
   if (ref.qualifier) return QualifiedNotAllowed();
   if (Find(ref.name)) {
@@ -215,6 +216,9 @@ StatusOr<FunctionHandle> Account::CreateFunction(std::string_view input, Timesta
   fn.pool.scaling = core::TokenBucket(tunables_.scaling_bucket_capacity,
                                       tunables_.scaling_refill_per_second, now);
   fn.versions.assign(1, Version{});
+  fn.versions[0].config = std::move(config);
+  fn.versions[0].config.last_modified = now;
+  fn.created_at = now;
   by_name_.emplace(fn.name, slot);
   Emit(EventKind::kConfigChanged, ConfigChange::kFunctionCreated, slot, 0, kNoSlot, now);
   return FunctionHandle{slot, fn.generation};
@@ -276,19 +280,88 @@ Status Account::DeleteFunction(std::string_view input, std::optional<std::string
   return Status::Ok();
 }
 
+void Account::ObsoleteLatestEnvironments(Function& fn, Timestamp now) {
+  Version& latest = fn.versions[0];
+  ++latest.code_generation;
+  ReclaimVersionEnvironments(fn, latest, 0, now);
+  Emit(EventKind::kConfigChanged, ConfigChange::kFunctionCodeChanged, fn.pool.slot, 0, kNoSlot, now);
+}
+
 Status Account::UpdateFunctionCode(std::string_view input, Timestamp now) {
   HR_ASSIGN_OR_RETURN(Function * fn, FindUnqualified(input));
-  Version& latest = fn->versions[0];
-  ++latest.code_generation;
-  ReclaimVersionEnvironments(*fn, latest, 0, now);
-  Emit(EventKind::kConfigChanged, ConfigChange::kFunctionCodeChanged, fn->pool.slot, 0, kNoSlot, now);
+  ObsoleteLatestEnvironments(*fn, now);
   return Status::Ok();
 }
 
-StatusOr<std::uint32_t> Account::PublishVersion(std::string_view input, Timestamp now) {
+Status Account::UpdateFunctionCode(std::string_view input, const FunctionCodeUpdate& code,
+                                   Timestamp now) {
   HR_ASSIGN_OR_RETURN(Function * fn, FindUnqualified(input));
+  FunctionConfig& config = fn->versions[0].config;
+  config.code_sha256 = code.code_sha256;
+  config.code_size = code.code_size;
+  config.code_key = code.code_key;
+  config.revision_id = code.revision_id;
+  config.last_modified = now;
+  ObsoleteLatestEnvironments(*fn, now);
+  return Status::Ok();
+}
+
+Status Account::UpdateFunctionConfiguration(std::string_view input, const FunctionConfig& config,
+                                            Timestamp now) {
+  HR_ASSIGN_OR_RETURN(Function * fn, FindUnqualified(input));
+  FunctionConfig& latest = fn->versions[0].config;
+  FunctionConfig next = config;
+  next.code_sha256 = std::move(latest.code_sha256);
+  next.code_size = latest.code_size;
+  next.code_key = std::move(latest.code_key);
+  next.package_type = std::move(latest.package_type);
+  next.last_modified = now;
+  latest = std::move(next);
+  ObsoleteLatestEnvironments(*fn, now);
+  return Status::Ok();
+}
+
+namespace {
+
+// True when `latest` has the code and configuration `published` was taken from (its
+// description then being `source_description`). Ignores what changes on every publish or
+// does not change what runs: revision_id, last_modified, code_key.
+bool SamePublishedContent(const FunctionConfig& latest, const FunctionConfig& published,
+                          const std::string& source_description) {
+  FunctionConfig a = latest;
+  FunctionConfig b = published;
+  b.description = source_description;
+  a.revision_id.clear();
+  b.revision_id.clear();
+  a.last_modified = b.last_modified = Timestamp();
+  a.code_key.clear();
+  b.code_key.clear();
+  return a == b;
+}
+
+}  // namespace
+
+StatusOr<std::uint32_t> Account::PublishVersion(std::string_view input, Timestamp now,
+                                                const PublishVersionOptions& options) {
+  HR_ASSIGN_OR_RETURN(Function * fn, FindUnqualified(input));
+  if (options.only_if_changed) {
+    for (auto n = static_cast<std::uint32_t>(fn->versions.size()) - 1; n > 0; --n) {
+      const Version& v = fn->versions[n];
+      if (!v.live) continue;
+      if (SamePublishedContent(fn->versions[0].config, v.config, v.source_description)) return n;
+      break;  // only the newest live version counts
+    }
+  }
   const auto number = static_cast<std::uint32_t>(fn->versions.size());
   fn->versions.emplace_back();
+  FunctionConfig& latest = fn->versions[0].config;  // after emplace_back: no reallocation below
+  Version& v = fn->versions[number];
+  v.config = latest;
+  v.source_description = latest.description;
+  if (options.description) v.config.description = *options.description;
+  if (!options.revision_id.empty()) v.config.revision_id = options.revision_id;
+  v.config.last_modified = now;
+  if (!options.latest_revision_id.empty()) latest.revision_id = options.latest_revision_id;
   Emit(EventKind::kConfigChanged, ConfigChange::kVersionPublished, fn->pool.slot, number, kNoSlot, now);
   return number;
 }
@@ -371,6 +444,79 @@ StatusOr<FunctionView> Account::GetFunction(std::string_view input) const {
   }
   for (const auto& [name, alias] : fn->aliases) view.aliases.emplace(name, alias.version);
   return view;
+}
+
+FunctionConfigView Account::ConfigViewOf(const Function& fn, std::uint32_t number,
+                                         std::optional<std::string_view> arn_qualifier) const {
+  FunctionConfigView view;
+  view.function_name = fn.name;
+  view.version_number = number;
+  view.version = number == 0 ? std::string(kLatest) : std::to_string(number);
+  view.unqualified_arn = Arn(fn.name);
+  view.qualified_arn = Arn(fn.name, view.version);
+  view.function_arn = arn_qualifier ? Arn(fn.name, *arn_qualifier) : view.unqualified_arn;
+  view.config = fn.versions[number].config;
+  view.created_at = fn.created_at;
+  return view;
+}
+
+StatusOr<FunctionConfigView> Account::GetFunctionConfiguration(
+    std::string_view input, std::optional<std::string_view> qualifier) const {
+  HR_ASSIGN_OR_RETURN(const InvokeTarget target, ResolveInvokeTarget(input, qualifier));
+  // Resolution succeeded, so the name parses; parse again for the effective qualifier
+  // (from `name:qualifier`, an ARN, or the parameter).
+  HR_ASSIGN_OR_RETURN(FunctionRef ref, ParseName(input, FunctionNameShape::kNamespacedFunctionName, qualifier));
+  const Function& fn = functions_[target.function.slot];
+  // FunctionArn carries the qualifier as requested; a numeric one prints canonically ("007"
+  // resolves to, and prints as, version 7).
+  std::optional<std::string> arn_qualifier;
+  std::optional<std::string> alias;
+  if (ref.qualifier) {
+    const std::string& q = *ref.qualifier;
+    if (q == kLatest) {
+      arn_qualifier = std::string(kLatest);
+    } else if (VersionNumber(q)) {
+      arn_qualifier = std::to_string(target.version);
+    } else {
+      arn_qualifier = q;
+      alias = q;
+    }
+  }
+  FunctionConfigView view = ConfigViewOf(fn, target.version, arn_qualifier);
+  view.alias = std::move(alias);
+  return view;
+}
+
+StatusOr<std::vector<FunctionConfigView>> Account::ListVersions(std::string_view input) const {
+  HR_ASSIGN_OR_RETURN(const Function* fn, FindUnqualified(input));
+  std::vector<FunctionConfigView> out;
+  for (std::uint32_t n = 0; n < fn->versions.size(); ++n) {
+    if (!fn->versions[n].live) continue;
+    out.push_back(ConfigViewOf(*fn, n, std::nullopt));
+    out.back().function_arn = out.back().qualified_arn;
+  }
+  return out;
+}
+
+std::vector<FunctionConfigView> Account::ListFunctions(bool all_versions) const {
+  std::vector<const Function*> fns;
+  fns.reserve(by_name_.size());
+  for (const auto& [name, slot] : by_name_) fns.push_back(&functions_[slot]);
+  std::sort(fns.begin(), fns.end(),
+            [](const Function* a, const Function* b) { return a->name < b->name; });
+  std::vector<FunctionConfigView> out;
+  for (const Function* fn : fns) {
+    if (!all_versions) {
+      out.push_back(ConfigViewOf(*fn, 0, std::nullopt));
+      continue;
+    }
+    for (std::uint32_t n = 0; n < fn->versions.size(); ++n) {
+      if (!fn->versions[n].live) continue;
+      out.push_back(ConfigViewOf(*fn, n, std::nullopt));
+      out.back().function_arn = out.back().qualified_arn;
+    }
+  }
+  return out;
 }
 
 // ---- Reserved concurrency ----------------------------------------------------------------

@@ -34,6 +34,7 @@
 #include "core/on_demand_environments.h"
 #include "core/pools.h"
 #include "core/tunables.h"
+#include "engine/function_config.h"
 #include "engine/string_map.h"
 
 namespace hr::engine {
@@ -93,6 +94,31 @@ struct FunctionView {
   std::map<std::string, std::uint32_t> aliases;
 };
 
+// One version's configuration as GetFunctionConfiguration, ListVersionsByFunction and
+// ListFunctions report it, with the identity fields AWS derives at response time.
+//
+// ARNs, as recorded from AWS (localstack-snapshots/test_lambda_api.snapshot.json):
+//   - unqualified request (CreateFunction, UpdateFunction*, GetFunction without qualifier,
+//     ListFunctions without FunctionVersion=ALL): FunctionArn is unqualified, Version
+//     "$LATEST" (`get_function_result`, `first_update_response`);
+//   - explicit Qualifier=$LATEST: ":$LATEST" (`get_function_latest_result`);
+//   - a version: ":7", Version "7" (`first_publish_get_function_config`);
+//   - an alias: ":<alias>", Version = the alias's version (`get_function_alias_1_1`);
+//   - ListVersionsByFunction and ListFunctions with FunctionVersion=ALL: always qualified,
+//     $LATEST included as ":$LATEST" (`list_versions_result`, `test_list_functions`).
+// `function_arn` applies these rules for the call that produced the view.
+struct FunctionConfigView {
+  std::string function_name;
+  std::string version;              // "$LATEST" or "7"
+  std::uint32_t version_number = 0;  // 0 = $LATEST
+  std::optional<std::string> alias;  // when resolved through an alias
+  std::string function_arn;         // FunctionArn as AWS prints it for this call (above)
+  std::string unqualified_arn;      // arn:aws:lambda:<region>:<account>:function:<name>
+  std::string qualified_arn;        // unqualified_arn + ":" + version
+  FunctionConfig config;
+  Timestamp created_at;  // when the function was created (State Pending -> Active)
+};
+
 class Account {
  public:
   Account(std::uint32_t index, std::string account_id, std::string region,
@@ -104,17 +130,41 @@ class Account {
   std::uint32_t index() const { return index_; }
 
   // ---- Functions, versions and aliases ----------------------------------------------
+  // Creates the function with `config` as $LATEST's configuration (last_modified := now).
   // Errors: kValidation / kInvalidParameter (name), kConflict "Function already exist: <name>".
-  StatusOr<FunctionHandle> CreateFunction(std::string_view function_name, Timestamp now);
+  StatusOr<FunctionHandle> CreateFunction(std::string_view function_name, Timestamp now,
+                                          FunctionConfig config = {});
   // Without a qualifier, deletes the function with its versions, aliases and configs. With
   // one, deletes that published version only (an absent version is not an error).
   // Errors: kNotFound, kInvalidParameter ($LATEST, an alias), kConflict (aliases use it).
   Status DeleteFunction(std::string_view function_name, std::optional<std::string_view> qualifier,
                         Timestamp now);
-  // New code for $LATEST: its warm environments are not reused.
+  // New code for $LATEST: its warm environments are not reused. This form leaves $LATEST's
+  // configuration as it is (the model's and simulator's form, where code has no identity).
+  // Errors: kNotFound, kInvalidParameter (qualified name).
   Status UpdateFunctionCode(std::string_view function_name, Timestamp now);
-  // Returns the new version's number.
-  StatusOr<std::uint32_t> PublishVersion(std::string_view function_name, Timestamp now);
+  // As above, and replaces $LATEST's code_sha256, code_size, code_key and revision_id with
+  // `code`'s (last_modified := now). Every other field is kept.
+  Status UpdateFunctionCode(std::string_view function_name, const FunctionCodeUpdate& code,
+                            Timestamp now);
+  // Replaces $LATEST's configuration with `config`, except the code fields (code_sha256,
+  // code_size, code_key) and package_type, which stay as they are: only
+  // UpdateFunctionCode changes code. revision_id is taken from `config`; last_modified :=
+  // now. $LATEST's warm environments are not reused (new settings need new environments,
+  // as in AWS); this emits kFunctionCodeChanged, the event for "$LATEST's environments
+  // are obsolete". Published versions are untouched.
+  // Errors: kNotFound, kInvalidParameter (qualified name).
+  Status UpdateFunctionConfiguration(std::string_view function_name, const FunctionConfig& config,
+                                     Timestamp now);
+  // Publishes $LATEST as a new version: a snapshot of its configuration (last_modified :=
+  // now; description and revision_id as `options` say). Returns the new version's number,
+  // or with options.only_if_changed the newest live version's when nothing changed since
+  // it was published (compared: $LATEST's configuration against the one the version was
+  // taken from, ignoring revision_id, last_modified and code_key; nothing else changes
+  // then). Version numbers are never reused, even after a delete.
+  // Errors: kNotFound, kInvalidParameter (qualified name).
+  StatusOr<std::uint32_t> PublishVersion(std::string_view function_name, Timestamp now,
+                                         const PublishVersionOptions& options = {});
   Status CreateAlias(std::string_view function_name, std::string_view alias,
                      std::string_view version, Timestamp now);
   // Moves the alias; a provisioned config on it moves too (deallocated from the old version,
@@ -124,6 +174,20 @@ class Account {
   // Deleting an alias deletes its provisioned config.
   Status DeleteAlias(std::string_view function_name, std::string_view alias, Timestamp now);
   StatusOr<FunctionView> GetFunction(std::string_view function_name) const;
+  // The configuration `function_name` (NamespacedFunctionName form) with `qualifier` (the
+  // Qualifier parameter: version, alias or $LATEST; absent = $LATEST) names. Resolution
+  // and not-found messages are ResolveInvokeTarget's: "Function not found: <arn>", the ARN
+  // qualified with the qualifier when one was given.
+  // Errors: kValidation / kInvalidParameter / kAccessDenied (name), kNotFound.
+  StatusOr<FunctionConfigView> GetFunctionConfiguration(
+      std::string_view function_name, std::optional<std::string_view> qualifier) const;
+  // ListVersionsByFunction: $LATEST first, then the live published versions ascending; all
+  // with qualified FunctionArns. Errors: as GetFunction (unqualified FunctionName form).
+  StatusOr<std::vector<FunctionConfigView>> ListVersions(std::string_view function_name) const;
+  // ListFunctions: every function by name (byte order), as $LATEST with an unqualified
+  // FunctionArn; with `all_versions` (FunctionVersion=ALL), each function's ListVersions
+  // in turn. A stable order, for Marker/MaxItems paging.
+  std::vector<FunctionConfigView> ListFunctions(bool all_versions) const;
 
   // ---- Reserved concurrency -----------------------------------------------------------
   StatusOr<std::int32_t> PutFunctionConcurrency(std::string_view function_name,
@@ -183,6 +247,10 @@ class Account {
     std::uint32_t code_generation = 0;
     core::OnDemandEnvironments environments;
     std::uint32_t provisioned = core::kNoSlot;  // the config serving this version
+    FunctionConfig config;
+    // Published versions: $LATEST's description when published (config.description may
+    // be PublishVersion's Description instead), for PublishVersion's only_if_changed.
+    std::string source_description;
   };
   struct Alias {
     std::uint32_t version = 0;
@@ -198,6 +266,7 @@ class Account {
     std::string name;
     std::map<std::string, Alias> aliases;
     std::map<std::string, std::uint32_t> provisioned;  // qualifier -> config slot
+    Timestamp created_at;
   };
   struct ProvisionedConfig {
     bool live = false;
@@ -247,6 +316,12 @@ class Account {
   void ReclaimVersionEnvironments(const Function& fn, Version& v, std::uint32_t number,
                                   Timestamp now);
   ProvisionedConfigView ViewOf(const ProvisionedConfig& pc) const;
+  // The view of version `number` of `fn`, its FunctionArn qualified with `arn_qualifier`
+  // (nullopt: unqualified).
+  FunctionConfigView ConfigViewOf(const Function& fn, std::uint32_t number,
+                                  std::optional<std::string_view> arn_qualifier) const;
+  // Reclaims $LATEST's environments and bumps its code generation.
+  void ObsoleteLatestEnvironments(Function& fn, Timestamp now);
   void Emit(core::EventKind kind, core::ConfigChange change, std::uint32_t function,
             std::uint32_t version, std::uint32_t provisioned, Timestamp now,
             core::EnvironmentId environment = 0, bool provisioned_environment = false);
