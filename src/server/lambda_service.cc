@@ -18,6 +18,13 @@ net::Response PutProvisionedConcurrencyConfig(LambdaContext&, const LambdaCall&)
 net::Response GetProvisionedConcurrencyConfig(LambdaContext&, const LambdaCall&);
 net::Response DeleteProvisionedConcurrencyConfig(LambdaContext&, const LambdaCall&);
 net::Response ListProvisionedConcurrencyConfigs(LambdaContext&, const LambdaCall&);
+net::Response CreateFunction(LambdaContext&, const LambdaCall&);
+net::Response GetFunction(LambdaContext&, const LambdaCall&);
+net::Response GetFunctionConfiguration(LambdaContext&, const LambdaCall&);
+net::Response DeleteFunction(LambdaContext&, const LambdaCall&);
+net::Response PublishVersion(LambdaContext&, const LambdaCall&);
+net::Response CreateAlias(LambdaContext&, const LambdaCall&);
+net::Response DeleteAlias(LambdaContext&, const LambdaCall&);
 
 namespace {
 
@@ -32,7 +39,7 @@ net::Response FromWireError(wire::WireError e) {
 }  // namespace
 
 LambdaHandler FindLambdaHandler(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, LambdaHandler>, 8> kHandlers{{
+  static constexpr std::array<std::pair<std::string_view, LambdaHandler>, 15> kHandlers{{
       {"GetAccountSettings", &GetAccountSettings},
       {"PutFunctionConcurrency", &PutFunctionConcurrency},
       {"GetFunctionConcurrency", &GetFunctionConcurrency},
@@ -41,6 +48,13 @@ LambdaHandler FindLambdaHandler(std::string_view name) {
       {"GetProvisionedConcurrencyConfig", &GetProvisionedConcurrencyConfig},
       {"DeleteProvisionedConcurrencyConfig", &DeleteProvisionedConcurrencyConfig},
       {"ListProvisionedConcurrencyConfigs", &ListProvisionedConcurrencyConfigs},
+      {"CreateFunction", &CreateFunction},
+      {"GetFunction", &GetFunction},
+      {"GetFunctionConfiguration", &GetFunctionConfiguration},
+      {"DeleteFunction", &DeleteFunction},
+      {"PublishVersion", &PublishVersion},
+      {"CreateAlias", &CreateAlias},
+      {"DeleteAlias", &DeleteAlias},
   }};
   for (const auto& [n, handler] : kHandlers) {
     if (n == name) return handler;

@@ -1,0 +1,242 @@
+// Functions, versions and aliases: CreateFunction, GetFunction, GetFunctionConfiguration,
+// DeleteFunction, PublishVersion, CreateAlias and DeleteAlias (spec §1.2).
+//
+// A function's State is "Pending" in the CreateFunction response and "Active" from then on
+// (AWS takes about a second; headroom activates it as soon as it is created, so waiters and
+// the manual clock need no extra step).
+
+#include <string>
+
+#include "server/code_package.h"
+#include "server/iso_time.h"
+#include "server/lambda_service.h"
+#include "server/request_id.h"
+#include "wire/json_response.h"
+
+namespace hr::server {
+namespace {
+
+bool SupportedRuntime(std::string_view runtime) {
+  return runtime == "provided.al2023" || runtime == "provided.al2" ||
+         runtime.substr(0, 7) == "python3";
+}
+
+std::string StringOr(const boost::json::object& o, std::string_view key, std::string_view fallback) {
+  if (const auto* v = o.if_contains(key); v && v->is_string()) return std::string(v->get_string());
+  return std::string(fallback);
+}
+
+void WriteConfiguration(std::string* out, const engine::FunctionConfigView& v, bool pending) {
+  const engine::FunctionConfig& c = v.config;
+  std::string environment, variables = "{";
+  bool first = true;
+  for (const auto& [key, value] : c.environment) {
+    if (!first) variables += ',';
+    first = false;
+    wire::AppendJsonString(&variables, key);
+    variables += ':';
+    wire::AppendJsonString(&variables, value);
+  }
+  variables += '}';
+  wire::JsonObjectWriter(&environment).Raw("Variables", variables).Close();
+  std::string architectures = "[";
+  for (std::size_t i = 0; i < c.architectures.size(); ++i) {
+    if (i) architectures += ',';
+    wire::AppendJsonString(&architectures, c.architectures[i]);
+  }
+  architectures += ']';
+  std::string storage, tracing, snap, logging;
+  wire::JsonObjectWriter(&storage).Int("Size", c.ephemeral_storage_mb).Close();
+  wire::JsonObjectWriter(&tracing).String("Mode", "PassThrough").Close();
+  wire::JsonObjectWriter(&snap).String("ApplyOn", "None").String("OptimizationStatus", "Off").Close();
+  wire::JsonObjectWriter(&logging)
+      .String("LogFormat", "Text")
+      .String("LogGroup", "/aws/lambda/" + v.function_name)
+      .Close();
+
+  wire::JsonObjectWriter w(out);
+  w.String("FunctionName", v.function_name)
+      .String("FunctionArn", v.function_arn)
+      .String("Runtime", c.runtime)
+      .String("Role", c.role)
+      .String("Handler", c.handler)
+      .Int("CodeSize", c.code_size)
+      .String("Description", c.description)
+      .Int("Timeout", c.timeout)
+      .Int("MemorySize", c.memory_size)
+      .String("LastModified", FormatLambdaTimestamp(c.last_modified))
+      .String("CodeSha256", c.code_sha256)
+      .String("Version", v.version)
+      .Raw("Environment", environment)
+      .Raw("TracingConfig", tracing)
+      .String("RevisionId", c.revision_id)
+      .String("State", pending ? "Pending" : "Active");
+  if (pending) {
+    w.String("StateReason", "The function is being created.").String("StateReasonCode", "Creating");
+  }
+  w.String("LastUpdateStatus", "Successful")
+      .String("PackageType", c.package_type)
+      .Raw("Architectures", architectures)
+      .Raw("EphemeralStorage", storage)
+      .Raw("SnapStart", snap)
+      .Raw("LoggingConfig", logging)
+      .Close();
+}
+
+}  // namespace
+
+net::Response CreateFunction(LambdaContext& ctx, const LambdaCall& call) {
+  const boost::json::object& body = *call.body;
+  engine::FunctionConfig config;
+  config.runtime = StringOr(body, "Runtime", "");
+  if (!SupportedRuntime(config.runtime)) {
+    return ErrorReply(Status(ErrorCode::kInvalidParameter,
+                             "Runtime '" + config.runtime +
+                                 "' is not supported by headroom: use provided.al2023, "
+                                 "provided.al2 or python3.x."));
+  }
+  const boost::json::object& code = body.at("Code").get_object();
+  const auto* zip = code.if_contains("ZipFile");
+  if (!zip || !zip->is_string()) {
+    return ErrorReply(Status(ErrorCode::kInvalidParameter,
+                             "headroom accepts the deployment package as Code.ZipFile only."));
+  }
+  auto package = DecodeCodePackage(zip->get_string());
+  if (!package.ok()) return ErrorReply(package.status());
+  config.handler = StringOr(body, "Handler", "");
+  config.role = StringOr(body, "Role", "");
+  config.description = StringOr(body, "Description", "");
+  if (const auto* v = body.if_contains("Timeout")) config.timeout = v->to_number<std::int32_t>();
+  if (const auto* v = body.if_contains("MemorySize")) config.memory_size = v->to_number<std::int32_t>();
+  if (const auto* env = body.if_contains("Environment"); env && env->is_object()) {
+    if (const auto* vars = env->get_object().if_contains("Variables"); vars && vars->is_object()) {
+      for (const auto& [key, value] : vars->get_object()) {
+        if (value.is_string()) config.environment[std::string(key)] = std::string(value.get_string());
+      }
+    }
+  }
+  config.code_sha256 = package->sha256;
+  config.code_size = package->size;
+  config.revision_id = NewRequestId();
+  const bool publish = body.contains("Publish") && body.at("Publish").is_bool() &&
+                       body.at("Publish").get_bool();
+
+  auto view = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
+                                    -> StatusOr<engine::FunctionConfigView> {
+    const std::string name(body.at("FunctionName").get_string());
+    auto created = a.CreateFunction(name, call.now, config);
+    if (!created.ok()) return created.status();
+    std::optional<std::string_view> qualifier;
+    std::string version;
+    if (publish) {
+      auto published = a.PublishVersion(name, call.now);
+      if (!published.ok()) return published.status();
+      version = std::to_string(*published);
+      qualifier = version;
+    }
+    return a.GetFunctionConfiguration(name, qualifier);
+  });
+  if (!view.ok()) return ErrorReply(view.status());
+  std::string out;
+  WriteConfiguration(&out, *view, /*pending=*/true);
+  return JsonReply(201, std::move(out));
+}
+
+net::Response GetFunctionConfiguration(LambdaContext& ctx, const LambdaCall& call) {
+  auto view = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
+    return a.GetFunctionConfiguration(call.Label("FunctionName"), call.route.QueryValue("Qualifier"));
+  });
+  if (!view.ok()) return ErrorReply(view.status());
+  std::string out;
+  WriteConfiguration(&out, *view, /*pending=*/false);
+  return JsonReply(200, std::move(out));
+}
+
+// Concurrency appears only when reserved concurrency is set (AWS-recorded).
+net::Response GetFunction(LambdaContext& ctx, const LambdaCall& call) {
+  std::optional<std::int32_t> reserved;
+  auto view = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
+                                    -> StatusOr<engine::FunctionConfigView> {
+    auto v = a.GetFunctionConfiguration(call.Label("FunctionName"), call.route.QueryValue("Qualifier"));
+    if (v.ok()) {
+      auto rc = a.GetFunctionConcurrency(v->function_name);
+      if (rc.ok()) reserved = *rc;
+    }
+    return v;
+  });
+  if (!view.ok()) return ErrorReply(view.status());
+  std::string configuration, code, concurrency, out;
+  WriteConfiguration(&configuration, *view, /*pending=*/false);
+  wire::JsonObjectWriter(&code).String("RepositoryType", "S3").Close();
+  wire::JsonObjectWriter w(&out);
+  w.Raw("Configuration", configuration).Raw("Code", code);
+  if (reserved) {
+    wire::JsonObjectWriter(&concurrency).Int("ReservedConcurrentExecutions", *reserved).Close();
+    w.Raw("Concurrency", concurrency);
+  }
+  w.Close();
+  return JsonReply(200, std::move(out));
+}
+
+net::Response DeleteFunction(LambdaContext& ctx, const LambdaCall& call) {
+  Status s = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
+    return a.DeleteFunction(call.Label("FunctionName"), call.route.QueryValue("Qualifier"), call.now);
+  });
+  if (!s.ok()) return ErrorReply(s);
+  return EmptyReply(204);
+}
+
+net::Response PublishVersion(LambdaContext& ctx, const LambdaCall& call) {
+  engine::PublishVersionOptions options;
+  options.only_if_changed = true;
+  options.revision_id = NewRequestId();
+  if (call.body) {
+    if (const auto* d = call.body->if_contains("Description"); d && d->is_string()) {
+      options.description = std::string(d->get_string());
+    }
+  }
+  auto view = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
+                                    -> StatusOr<engine::FunctionConfigView> {
+    auto number = a.PublishVersion(call.Label("FunctionName"), call.now, options);
+    if (!number.ok()) return number.status();
+    const std::string version = std::to_string(*number);
+    return a.GetFunctionConfiguration(call.Label("FunctionName"), std::string_view(version));
+  });
+  if (!view.ok()) return ErrorReply(view.status());
+  std::string out;
+  WriteConfiguration(&out, *view, /*pending=*/false);
+  return JsonReply(201, std::move(out));
+}
+
+net::Response CreateAlias(LambdaContext& ctx, const LambdaCall& call) {
+  const std::string name(call.body->at("Name").get_string());
+  const std::string version(call.body->at("FunctionVersion").get_string());
+  const std::string description = StringOr(*call.body, "Description", "");
+  auto arn = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
+                                   -> StatusOr<std::string> {
+    HR_RETURN_IF_ERROR(a.CreateAlias(call.Label("FunctionName"), name, version, call.now));
+    auto view = a.GetFunctionConfiguration(call.Label("FunctionName"), std::nullopt);
+    if (!view.ok()) return view.status();
+    return view->unqualified_arn + ":" + name;
+  });
+  if (!arn.ok()) return ErrorReply(arn.status());
+  std::string out;
+  wire::JsonObjectWriter(&out)
+      .String("AliasArn", *arn)
+      .String("Name", name)
+      .String("FunctionVersion", version)
+      .String("Description", description)
+      .String("RevisionId", NewRequestId())
+      .Close();
+  return JsonReply(201, std::move(out));
+}
+
+net::Response DeleteAlias(LambdaContext& ctx, const LambdaCall& call) {
+  Status s = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
+    return a.DeleteAlias(call.Label("FunctionName"), call.Label("Name"), call.now);
+  });
+  if (!s.ok()) return ErrorReply(s);
+  return EmptyReply(204);
+}
+
+}  // namespace hr::server

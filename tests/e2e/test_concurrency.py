@@ -1,0 +1,131 @@
+"""Reserved and provisioned concurrency through boto3, as in the AWS-recorded cases
+(../shared/localstack-snapshots/CASES.md A, B, E) and user-stories scenario 2."""
+import io
+import time
+import uuid
+import zipfile
+
+import pytest
+from botocore.exceptions import ClientError
+
+ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
+
+
+def zip_bytes():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("handler.py", "def handler(event, context):\n    return event\n")
+    return buf.getvalue()
+
+
+def create(lam, publish=False):
+    name = "fn-" + uuid.uuid4().hex[:10]
+    r = lam.create_function(FunctionName=name, Runtime="python3.12", Handler="handler.handler",
+                            Role="arn:aws:iam::000000000000:role/r", Code={"ZipFile": zip_bytes()},
+                            Publish=publish)
+    assert r["ResponseMetadata"]["HTTPStatusCode"] == 201
+    return name, r
+
+
+def wait_ready(lam, name, qualifier, headroom):
+    headroom.advance(3)  # past --pc-allocation-delay (2 s)
+    for _ in range(200):
+        r = lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier=qualifier)
+        if r["Status"] == "READY":
+            return r
+        time.sleep(0.02)
+    raise AssertionError("never READY")
+
+
+def test_create_function_shape(lam):
+    name, r = create(lam)
+    assert r["State"] == "Pending" and r["StateReasonCode"] == "Creating"
+    assert r["FunctionArn"] == ARN + name
+    assert r["Version"] == "$LATEST" and r["CodeSize"] == len(zip_bytes())
+    got = lam.get_function(FunctionName=name)
+    assert got["Configuration"]["State"] == "Active"
+    assert "Concurrency" not in got
+    with pytest.raises(ClientError) as e:
+        lam.create_function(FunctionName=name, Runtime="python3.12", Handler="h.h",
+                            Role="arn:aws:iam::000000000000:role/r", Code={"ZipFile": zip_bytes()})
+    assert e.value.response["Error"]["Code"] == "ResourceConflictException"
+    assert e.value.response["Error"]["Message"] == "Function already exist: " + name
+
+
+def test_reserved_concurrency_crud(lam):
+    name, _ = create(lam)
+    assert "ReservedConcurrentExecutions" not in lam.get_function_concurrency(FunctionName=name)
+    assert lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=3)[
+        "ReservedConcurrentExecutions"] == 3
+    assert lam.get_function(FunctionName=name)["Concurrency"] == {"ReservedConcurrentExecutions": 3}
+    r = lam.delete_function_concurrency(FunctionName=name)
+    assert r["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert "ReservedConcurrentExecutions" not in lam.get_function_concurrency(FunctionName=name)
+    with pytest.raises(ClientError) as e:
+        lam.put_function_concurrency(FunctionName=ARN + name + ":$LATEST", ReservedConcurrentExecutions=0)
+    assert e.value.response["message"].startswith("This operation is permitted on Lambda functions only.")
+    with pytest.raises(ClientError) as e:
+        lam.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1000)
+    r = e.value.response
+    assert r["Error"]["Code"] == "InvalidParameterValueException"
+    assert "Type" not in r
+    assert r["message"] == ("Specified ReservedConcurrentExecutions for function decreases account's "
+                            "UnreservedConcurrentExecution below its minimum value of [100].")
+    lam.delete_function(FunctionName=name)
+
+
+def test_provisioned_lifecycle_and_conflicts(lam, headroom):
+    name, r = create(lam, publish=True)
+    assert r["Version"] == "1"
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+    put = lam.put_provisioned_concurrency_config(
+        FunctionName=name, Qualifier="1", ProvisionedConcurrentExecutions=1)
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert put["Status"] == "IN_PROGRESS"
+    assert (put["RequestedProvisionedConcurrentExecutions"], put["AllocatedProvisionedConcurrentExecutions"],
+            put["AvailableProvisionedConcurrentExecutions"]) == (1, 0, 0)
+    assert "StatusReason" not in put
+    with pytest.raises(ClientError) as e:
+        lam.put_provisioned_concurrency_config(
+            FunctionName=name, Qualifier="live", ProvisionedConcurrentExecutions=1)
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    assert e.value.response["message"] == (
+        "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version")
+    ready = wait_ready(lam, name, "1", headroom)
+    assert (ready["AllocatedProvisionedConcurrentExecutions"], ready["AvailableProvisionedConcurrentExecutions"]) == (1, 1)
+    listed = lam.list_provisioned_concurrency_configs(FunctionName=name)["ProvisionedConcurrencyConfigs"]
+    assert [c["FunctionArn"] for c in listed] == [ARN + name + ":1"]
+    assert lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="1")[
+        "ResponseMetadata"]["HTTPStatusCode"] == 204
+    with pytest.raises(ClientError) as e:
+        lam.get_provisioned_concurrency_config(FunctionName=name, Qualifier="1")
+    assert e.value.response["Error"]["Code"] == "ProvisionedConcurrencyConfigNotFoundException"
+    lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="live", ProvisionedConcurrentExecutions=1)
+    with pytest.raises(ClientError) as e:
+        lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1", ProvisionedConcurrentExecutions=1)
+    assert e.value.response["message"] == "Version is pointed by a Provisioned Concurrency alias"
+    with pytest.raises(ClientError) as e:
+        lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="$LATEST", ProvisionedConcurrentExecutions=1)
+    assert e.value.response["message"] == (
+        "Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
+    lam.delete_alias(FunctionName=name, Name="live")
+    assert lam.list_provisioned_concurrency_configs(FunctionName=name)["ProvisionedConcurrencyConfigs"] == []
+    lam.delete_function(FunctionName=name)
+
+
+def test_scenario_two_through_account_settings(headroom):
+    lam = headroom.client(account="222222222222")
+    a, _ = create(lam)
+    b, _ = create(lam)
+    c, _ = create(lam, publish=True)
+    lam.put_function_concurrency(FunctionName=a, ReservedConcurrentExecutions=400)
+    lam.put_function_concurrency(FunctionName=b, ReservedConcurrentExecutions=400)
+    lam.put_provisioned_concurrency_config(FunctionName=c, Qualifier="1", ProvisionedConcurrentExecutions=100)
+    limits = lam.get_account_settings()["AccountLimit"]
+    assert limits["ConcurrentExecutions"] == 1000
+    assert limits["UnreservedConcurrentExecutions"] == 100
+    with pytest.raises(ClientError) as e:
+        lam.put_provisioned_concurrency_config(FunctionName=c, Qualifier="1", ProvisionedConcurrentExecutions=101)
+    assert e.value.response["message"] == (
+        "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
+        "below its minimum value of [100].")
