@@ -21,18 +21,10 @@ core::Tunables TunablesFrom(const ServerSettings& s) {
   return t;
 }
 
-net::Response AdminReply(unsigned status, std::string body) {
-  net::Response r;
-  r.status = status;
-  r.headers.push_back({"Content-Type", "application/json"});
-  r.body = std::move(body);
-  return r;
-}
-
 net::Response AdminError(unsigned status, std::string_view message) {
   std::string body;
   wire::JsonObjectWriter(&body).String("message", message).Close();
-  return AdminReply(status, std::move(body));
+  return JsonReply(status, std::move(body));
 }
 
 }  // namespace
@@ -106,7 +98,7 @@ net::Response Server::HandleAdmin(const net::Request& request) {
         .Int("uptime_seconds", (now - started_).nanos() / 1'000'000'000)
         .Bool("ready", true)
         .Close();
-    return AdminReply(200, std::move(body));
+    return JsonReply(200, std::move(body));
   }
   if (path == "/_headroom/clock/advance" && method == "POST") {
     auto* stepped = dynamic_cast<SteppedClock*>(clock_.get());
@@ -122,7 +114,7 @@ net::Response Server::HandleAdmin(const net::Request& request) {
     stepped->Advance(Duration::Nanos(static_cast<std::int64_t>(seconds * 1e9)));
     std::string body;
     wire::JsonObjectWriter(&body).String("now", FormatLambdaTimestamp(stepped->Now())).Close();
-    return AdminReply(200, std::move(body));
+    return JsonReply(200, std::move(body));
   }
   if (path == "/_headroom/state" && method == "GET") {
     std::string accounts = "[";
@@ -146,7 +138,7 @@ net::Response Server::HandleAdmin(const net::Request& request) {
     accounts += ']';
     std::string body;
     wire::JsonObjectWriter(&body).String("now", FormatLambdaTimestamp(now)).Raw("accounts", accounts).Close();
-    return AdminReply(200, std::move(body));
+    return JsonReply(200, std::move(body));
   }
   return AdminError(404, "no such admin endpoint");
 }
