@@ -15,7 +15,9 @@ std::atomic<bool> g_counting{false};
 std::atomic<long> g_allocations{0};
 }  // namespace
 
-// Every unaligned form is replaced, so that none pairs with a sanitizer's own.
+// Every unaligned form is replaced. Not under AddressSanitizer, which owns the allocator
+// (the allocation tests skip there; the Release build checks them).
+#ifndef __SANITIZE_ADDRESS__
 namespace {
 void* CountedAlloc(std::size_t size) noexcept {
   if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
@@ -40,6 +42,7 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+#endif  // __SANITIZE_ADDRESS__
 
 namespace hr::wire {
 namespace {
@@ -325,6 +328,9 @@ TEST(RestRouterTest, DecodedViewsStayValidTogether) {
 }
 
 TEST(RestRouterTest, ReusedMatchDoesNotAllocate) {
+#ifdef __SANITIZE_ADDRESS__
+  GTEST_SKIP() << "allocation counting needs the default allocator; the Release build checks it";
+#endif
   RouteMatch match;
   const std::string target = std::string("/2015-03-31/functions/") + kArn +
                              "/invocations?Qualifier=%24LATEST";
