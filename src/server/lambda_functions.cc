@@ -1,4 +1,5 @@
 // Functions, versions and aliases: CreateFunction, GetFunction, GetFunctionConfiguration,
+// UpdateFunctionConfiguration, UpdateFunctionCode, ListFunctions, ListVersionsByFunction,
 // DeleteFunction, PublishVersion, CreateAlias and DeleteAlias (spec §1.2).
 //
 // A function's State is "Pending" in the CreateFunction response and "Active" from then on
@@ -10,6 +11,7 @@
 #include "server/code_package.h"
 #include "server/iso_time.h"
 #include "server/lambda_service.h"
+#include "server/paging.h"
 #include "server/request_id.h"
 #include "wire/json_response.h"
 
@@ -24,6 +26,44 @@ bool SupportedRuntime(std::string_view runtime) {
 std::string StringOr(const boost::json::object& o, std::string_view key, std::string_view fallback) {
   if (const auto* v = o.if_contains(key); v && v->is_string()) return std::string(v->get_string());
   return std::string(fallback);
+}
+
+void WriteConfiguration(std::string* out, const engine::FunctionConfigView& v, bool pending);
+
+// The fields CreateFunction and UpdateFunctionConfiguration both set; absent ones are kept.
+// The model validator has checked their types.
+void ApplySettableFields(const boost::json::object& body, engine::FunctionConfig& config) {
+  config.handler = StringOr(body, "Handler", config.handler);
+  config.role = StringOr(body, "Role", config.role);
+  config.description = StringOr(body, "Description", config.description);
+  if (const auto* v = body.if_contains("Timeout")) config.timeout = v->to_number<std::int32_t>();
+  if (const auto* v = body.if_contains("MemorySize")) config.memory_size = v->to_number<std::int32_t>();
+  if (const auto* env = body.if_contains("Environment"); env && env->is_object()) {
+    config.environment.clear();
+    if (const auto* vars = env->get_object().if_contains("Variables"); vars && vars->is_object()) {
+      for (const auto& [key, value] : vars->get_object()) {
+        if (value.is_string()) config.environment[std::string(key)] = std::string(value.get_string());
+      }
+    }
+  }
+}
+
+Status CheckRuntime(std::string_view runtime) {
+  if (SupportedRuntime(runtime)) return Status::Ok();
+  std::string message = "Runtime '";
+  message += runtime;
+  message += "' is not supported by headroom: use provided.al2023, provided.al2 or python3.x.";
+  return Status(ErrorCode::kInvalidParameter, std::move(message));
+}
+
+std::string ConfigurationList(const std::vector<const engine::FunctionConfigView*>& views) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    if (i) out += ',';
+    WriteConfiguration(&out, *views[i], /*pending=*/false);
+  }
+  out += ']';
+  return out;
 }
 
 void WriteConfiguration(std::string* out, const engine::FunctionConfigView& v, bool pending) {
@@ -89,12 +129,7 @@ net::Response CreateFunction(LambdaContext& ctx, const LambdaCall& call) {
   const boost::json::object& body = *call.body;
   engine::FunctionConfig config;
   config.runtime = StringOr(body, "Runtime", "");
-  if (!SupportedRuntime(config.runtime)) {
-    return ErrorReply(Status(ErrorCode::kInvalidParameter,
-                             "Runtime '" + config.runtime +
-                                 "' is not supported by headroom: use provided.al2023, "
-                                 "provided.al2 or python3.x."));
-  }
+  if (Status s = CheckRuntime(config.runtime); !s.ok()) return ErrorReply(s);
   const boost::json::object& code = body.at("Code").get_object();
   const auto* zip = code.if_contains("ZipFile");
   if (!zip || !zip->is_string()) {
@@ -103,18 +138,7 @@ net::Response CreateFunction(LambdaContext& ctx, const LambdaCall& call) {
   }
   auto package = DecodeCodePackage(zip->get_string());
   if (!package.ok()) return ErrorReply(package.status());
-  config.handler = StringOr(body, "Handler", "");
-  config.role = StringOr(body, "Role", "");
-  config.description = StringOr(body, "Description", "");
-  if (const auto* v = body.if_contains("Timeout")) config.timeout = v->to_number<std::int32_t>();
-  if (const auto* v = body.if_contains("MemorySize")) config.memory_size = v->to_number<std::int32_t>();
-  if (const auto* env = body.if_contains("Environment"); env && env->is_object()) {
-    if (const auto* vars = env->get_object().if_contains("Variables"); vars && vars->is_object()) {
-      for (const auto& [key, value] : vars->get_object()) {
-        if (value.is_string()) config.environment[std::string(key)] = std::string(value.get_string());
-      }
-    }
-  }
+  ApplySettableFields(body, config);
   config.code_sha256 = package->sha256;
   config.code_size = package->size;
   config.revision_id = NewRequestId();
@@ -140,6 +164,91 @@ net::Response CreateFunction(LambdaContext& ctx, const LambdaCall& call) {
   std::string out;
   WriteConfiguration(&out, *view, /*pending=*/true);
   return JsonReply(201, std::move(out));
+}
+
+net::Response UpdateFunctionConfiguration(LambdaContext& ctx, const LambdaCall& call) {
+  const boost::json::object empty;
+  const boost::json::object& body = call.body ? *call.body : empty;
+  auto view = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
+                                    -> StatusOr<engine::FunctionConfigView> {
+    auto current = a.GetFunctionConfiguration(call.Label("FunctionName"), std::nullopt);
+    if (!current.ok()) return current.status();
+    engine::FunctionConfig config = current->config;
+    config.runtime = StringOr(body, "Runtime", config.runtime);
+    HR_RETURN_IF_ERROR(CheckRuntime(config.runtime));
+    ApplySettableFields(body, config);
+    config.revision_id = NewRequestId();
+    HR_RETURN_IF_ERROR(a.UpdateFunctionConfiguration(call.Label("FunctionName"), config, call.now));
+    return a.GetFunctionConfiguration(call.Label("FunctionName"), std::nullopt);
+  });
+  if (!view.ok()) return ErrorReply(view.status());
+  std::string out;
+  WriteConfiguration(&out, *view, /*pending=*/false);
+  return JsonReply(200, std::move(out));
+}
+
+net::Response UpdateFunctionCode(LambdaContext& ctx, const LambdaCall& call) {
+  const auto* zip = call.body ? call.body->if_contains("ZipFile") : nullptr;
+  if (!zip || !zip->is_string()) {
+    return ErrorReply(Status(ErrorCode::kInvalidParameter,
+                             "headroom accepts the deployment package as ZipFile only."));
+  }
+  auto package = DecodeCodePackage(zip->get_string());
+  if (!package.ok()) return ErrorReply(package.status());
+  const bool publish = call.body->contains("Publish") && call.body->at("Publish").is_bool() &&
+                       call.body->at("Publish").get_bool();
+  engine::FunctionCodeUpdate code{package->sha256, package->size, "", NewRequestId()};
+  auto view = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
+                                    -> StatusOr<engine::FunctionConfigView> {
+    const std::string_view name = call.Label("FunctionName");
+    HR_RETURN_IF_ERROR(a.UpdateFunctionCode(name, code, call.now));
+    if (!publish) return a.GetFunctionConfiguration(name, std::nullopt);
+    engine::PublishVersionOptions options;
+    options.only_if_changed = true;
+    options.revision_id = NewRequestId();
+    auto number = a.PublishVersion(name, call.now, options);
+    if (!number.ok()) return number.status();
+    const std::string version = std::to_string(*number);
+    return a.GetFunctionConfiguration(name, std::string_view(version));
+  });
+  if (!view.ok()) return ErrorReply(view.status());
+  std::string out;
+  WriteConfiguration(&out, *view, /*pending=*/false);
+  return JsonReply(200, std::move(out));
+}
+
+// At most 50 per page (AWS: "returns a maximum of 50 items in each response").
+net::Response ListFunctions(LambdaContext& ctx, const LambdaCall& call) {
+  const bool all = call.route.QueryValue("FunctionVersion") == std::optional<std::string_view>("ALL");
+  const std::vector<engine::FunctionConfigView> views = ctx.registry.With(
+      call.account, call.region, [&](engine::Account& a) { return a.ListFunctions(all); });
+  auto paged = PageOf(views, call.route.QueryValue("Marker").value_or(""),
+                      MaxItems(call.route.QueryValue("MaxItems"), 50, 50));
+  if (!paged.ok()) return ErrorReply(paged.status());
+  const auto& page = *paged;
+  std::string out;
+  wire::JsonObjectWriter w(&out);
+  w.Raw("Functions", ConfigurationList(page.items));
+  if (page.next_marker) w.String("NextMarker", *page.next_marker);
+  w.Close();
+  return JsonReply(200, std::move(out));
+}
+
+net::Response ListVersionsByFunction(LambdaContext& ctx, const LambdaCall& call) {
+  auto views = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
+    return a.ListVersions(call.Label("FunctionName"));
+  });
+  if (!views.ok()) return ErrorReply(views.status());
+  auto paged = PageOf(*views, call.route.QueryValue("Marker").value_or(""),
+                      MaxItems(call.route.QueryValue("MaxItems"), 50, 50));
+  if (!paged.ok()) return ErrorReply(paged.status());
+  const auto& page = *paged;
+  std::string out;
+  wire::JsonObjectWriter w(&out);
+  w.Raw("Versions", ConfigurationList(page.items));
+  if (page.next_marker) w.String("NextMarker", *page.next_marker);
+  w.Close();
+  return JsonReply(200, std::move(out));
 }
 
 net::Response GetFunctionConfiguration(LambdaContext& ctx, const LambdaCall& call) {

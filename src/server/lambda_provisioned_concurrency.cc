@@ -2,16 +2,15 @@
 // errors §2). A Put answers 202 IN_PROGRESS; the config becomes READY after the configured
 // allocation delay (the real environments' init arrives with the invoke work).
 
-#include <charconv>
-
 #include "server/iso_time.h"
 #include "server/lambda_service.h"
+#include "server/paging.h"
 #include "wire/json_response.h"
 
 namespace hr::server {
 namespace {
 
-constexpr std::size_t kDefaultMaxItems = 50;
+constexpr std::size_t kMaxItems = 50;
 
 std::string_view StatusName(core::ProvisionedStatus s) {
   switch (s) {
@@ -81,37 +80,26 @@ net::Response DeleteProvisionedConcurrencyConfig(LambdaContext& ctx, const Lambd
   return EmptyReply(204);
 }
 
-// Pages in qualifier order. The marker is the last qualifier of the previous page.
+// Pages in qualifier order (server/paging.h).
 net::Response ListProvisionedConcurrencyConfigs(LambdaContext& ctx, const LambdaCall& call) {
   auto result = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
     return a.ListProvisionedConcurrencyConfigs(call.Label("FunctionName"));
   });
   if (!result.ok()) return ErrorReply(result.status());
-  std::size_t max_items = kDefaultMaxItems;
-  if (auto text = call.route.QueryValue("MaxItems")) {
-    std::from_chars(text->data(), text->data() + text->size(), max_items);  // validated 1..50
-  }
-  const std::string_view marker = call.route.QueryValue("Marker").value_or("");
-  std::vector<const engine::ProvisionedConfigView*> page;
-  bool more = false;
-  for (const auto& config : *result) {
-    if (!marker.empty() && config.qualifier <= marker) continue;
-    if (page.size() == max_items) {
-      more = true;
-      break;
-    }
-    page.push_back(&config);
-  }
+  auto paged = PageOf(*result, call.route.QueryValue("Marker").value_or(""),
+                      MaxItems(call.route.QueryValue("MaxItems"), kMaxItems, kMaxItems));
+  if (!paged.ok()) return ErrorReply(paged.status());
+  const auto& page = *paged;
   std::string items = "[";
-  for (std::size_t i = 0; i < page.size(); ++i) {
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
     if (i) items += ',';
-    WriteConfig(&items, *page[i], /*with_arn=*/true);
+    WriteConfig(&items, *page.items[i], /*with_arn=*/true);
   }
   items += ']';
   std::string body;
   wire::JsonObjectWriter w(&body);
   w.Raw("ProvisionedConcurrencyConfigs", items);
-  if (more) w.String("NextMarker", page.back()->qualifier);
+  if (page.next_marker) w.String("NextMarker", *page.next_marker);
   w.Close();
   return JsonReply(200, std::move(body));
 }

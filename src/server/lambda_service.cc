@@ -25,6 +25,10 @@ net::Response DeleteFunction(LambdaContext&, const LambdaCall&);
 net::Response PublishVersion(LambdaContext&, const LambdaCall&);
 net::Response CreateAlias(LambdaContext&, const LambdaCall&);
 net::Response DeleteAlias(LambdaContext&, const LambdaCall&);
+net::Response UpdateFunctionConfiguration(LambdaContext&, const LambdaCall&);
+net::Response UpdateFunctionCode(LambdaContext&, const LambdaCall&);
+net::Response ListFunctions(LambdaContext&, const LambdaCall&);
+net::Response ListVersionsByFunction(LambdaContext&, const LambdaCall&);
 
 namespace {
 
@@ -39,7 +43,7 @@ net::Response FromWireError(wire::WireError e) {
 }  // namespace
 
 LambdaHandler FindLambdaHandler(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, LambdaHandler>, 15> kHandlers{{
+  static constexpr std::array<std::pair<std::string_view, LambdaHandler>, 19> kHandlers{{
       {"GetAccountSettings", &GetAccountSettings},
       {"PutFunctionConcurrency", &PutFunctionConcurrency},
       {"GetFunctionConcurrency", &GetFunctionConcurrency},
@@ -55,6 +59,10 @@ LambdaHandler FindLambdaHandler(std::string_view name) {
       {"PublishVersion", &PublishVersion},
       {"CreateAlias", &CreateAlias},
       {"DeleteAlias", &DeleteAlias},
+      {"UpdateFunctionConfiguration", &UpdateFunctionConfiguration},
+      {"UpdateFunctionCode", &UpdateFunctionCode},
+      {"ListFunctions", &ListFunctions},
+      {"ListVersionsByFunction", &ListVersionsByFunction},
   }};
   for (const auto& [n, handler] : kHandlers) {
     if (n == name) return handler;
