@@ -50,12 +50,19 @@ net::Response PutProvisionedConcurrencyConfig(LambdaContext& ctx, const LambdaCa
   });
   if (!result.ok()) return ErrorReply(result.status());
   const engine::ProvisioningTicket ticket = result->ticket;
-  AccountRegistry& registry = ctx.registry;
-  ctx.scheduler.At(call.now + ctx.settings.pc_allocation_delay, [&registry, account, region, ticket] {
-    registry.With(account, region, [&](engine::Account& a) {
-      // A stale ticket (the config was replaced, moved or deleted meanwhile) is ignored.
-      (void)a.CompleteProvisioning(ticket, /*success=*/true, "", registry.clock().Now());
+  const std::string function(call.Label("FunctionName")), qualifier(Qualifier(call));
+  ctx.scheduler.At(call.now + ctx.settings.pc_allocation_delay,
+                   [&ctx, account, region, ticket, function, qualifier] {
+    std::lock_guard<std::mutex> lock(ctx.write_mutex);
+    const Timestamp now = ctx.registry.clock().Now();
+    // A stale ticket (the config was replaced, moved or deleted meanwhile) is ignored.
+    const Status ready = ctx.registry.With(account, region, [&](engine::Account& a) {
+      return a.CompleteProvisioning(ticket, /*success=*/true, "", now);
     });
+    if (ready.ok() && ctx.journal) {
+      (void)ctx.journal->Append(
+          JournalEntry{account, region, "READY", function + "\n" + qualifier, "", now});
+    }
   });
   std::string body;
   WriteConfig(&body, *result, /*with_arn=*/false);

@@ -91,7 +91,7 @@ LambdaService::LambdaService(LambdaContext context)
 
 net::Response LambdaService::Handle(std::string_view method, std::string_view target,
                                     std::string_view body, std::string_view account,
-                                    std::string_view region) {
+                                    std::string_view region, std::optional<Timestamp> replay_at) {
   wire::RouteMatch route;
   const wire::RouteStatus routed = router_.Route(method, target, &route);
   if (routed != wire::RouteStatus::kOk) return FromWireError(wire::RenderLambdaRouteFailure(routed));
@@ -119,9 +119,22 @@ net::Response LambdaService::Handle(std::string_view method, std::string_view ta
                                : ErrorCode::kInvalidRequestContent;
     return ErrorReply(Status(code, std::move(failure->message)));
   }
-  LambdaCall call{account, region, route, body.empty() ? nullptr : &json.get_object(),
-                  context_.registry.clock().Now()};
-  return handler(context_, call);
+  if (method == "GET" || method == "HEAD") {
+    LambdaCall call{account, region, route, body.empty() ? nullptr : &json.get_object(),
+                    context_.registry.clock().Now()};
+    return handler(context_, call);
+  }
+  std::lock_guard<std::mutex> lock(context_.write_mutex);
+  const Timestamp now = replay_at.value_or(context_.registry.clock().Now());
+  LambdaCall call{account, region, route, body.empty() ? nullptr : &json.get_object(), now};
+  net::Response response = handler(context_, call);
+  if (response.status < 300 && context_.journal && !replay_at) {
+    Status saved = context_.journal->Append(JournalEntry{std::string(account), std::string(region),
+                                                         std::string(method), std::string(target),
+                                                         std::string(body), now});
+    if (!saved.ok()) return ErrorReply(saved);
+  }
+  return response;
 }
 
 }  // namespace hr::server

@@ -6,6 +6,8 @@
 //
 // Thread-safe: handlers reach the engine only through AccountRegistry::With.
 
+#include <mutex>
+#include <optional>
 #include <string_view>
 
 #include <boost/json.hpp>
@@ -13,17 +15,21 @@
 #include "base/time.h"
 #include "net/response.h"
 #include "server/account_registry.h"
+#include "server/journal.h"
 #include "server/scheduler.h"
 #include "server/settings.h"
 #include "wire/rest_router.h"
 
 namespace hr::server {
 
-// What every handler may use.
+// What every handler may use. `write_mutex` serialises control-plane writes with their
+// journal entries, so the journal's order is the order they were applied.
 struct LambdaContext {
   AccountRegistry& registry;
   Scheduler& scheduler;
   const ServerSettings& settings;
+  Journal* journal;  // null: nothing is persisted
+  std::mutex& write_mutex;
 };
 
 // One decoded request.
@@ -47,9 +53,12 @@ class LambdaService {
  public:
   explicit LambdaService(LambdaContext context);
 
-  // Answers one Lambda request. `target` is the raw request target; `body` the raw body.
+  // Answers one Lambda request. `target` is the raw request target; `body` the raw body. A
+  // successful write is journaled before this returns. `replay_at` replays a journaled
+  // request at its original time, without journaling it again.
   net::Response Handle(std::string_view method, std::string_view target, std::string_view body,
-                       std::string_view account, std::string_view region);
+                       std::string_view account, std::string_view region,
+                       std::optional<Timestamp> replay_at = std::nullopt);
 
  private:
   LambdaContext context_;

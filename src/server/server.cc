@@ -1,11 +1,13 @@
 #include "server/server.h"
 
 #include <chrono>
+#include <filesystem>
 
 #include "server/clocks.h"
 #include "server/identity.h"
 #include "server/iso_time.h"
 #include "server/request_id.h"
+#include "store/sqlite_state_store.h"
 #include "wire/json_response.h"
 
 namespace hr::server {
@@ -31,16 +33,54 @@ net::Response AdminError(unsigned status, std::string_view message) {
 
 StatusOr<std::unique_ptr<Server>> Server::Create(ServerSettings settings) {
   HR_ASSIGN_OR_RETURN(std::unique_ptr<Clock> clock, MakeClock(settings.clock));
-  return std::unique_ptr<Server>(new Server(std::move(settings), std::move(clock)));
+  std::error_code ec;
+  std::filesystem::create_directories(settings.data_dir, ec);
+  if (ec) {
+    return Status(ErrorCode::kInternal,
+                  "cannot create data directory " + settings.data_dir + ": " + ec.message());
+  }
+  HR_ASSIGN_OR_RETURN(auto sqlite, store::SqliteStateStore::Open(
+                                       (std::filesystem::path(settings.data_dir) / "headroom.db").string()));
+  std::unique_ptr<store::StateStore> state = std::move(sqlite);
+  HR_ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal, Journal::Open(*state));
+  std::unique_ptr<Server> server(
+      new Server(std::move(settings), std::move(clock), std::move(state), std::move(journal)));
+  HR_RETURN_IF_ERROR(server->Restore());
+  return server;
 }
 
-Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock)
+Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
+               std::unique_ptr<store::StateStore> store, std::unique_ptr<Journal> journal)
     : settings_(std::move(settings)),
       clock_(std::move(clock)),
       started_(clock_->Now()),
       registry_(TunablesFrom(settings_), *clock_),
-      scheduler_(*clock_),
-      lambda_(LambdaContext{registry_, scheduler_, settings_}) {}
+      store_(std::move(store)),
+      journal_(std::move(journal)),
+      lambda_(LambdaContext{registry_, scheduler_, settings_, journal_.get(), write_mutex_}),
+      scheduler_(*clock_) {}
+
+Status Server::Restore() {
+  return journal_->Replay([&](const JournalEntry& e) -> Status {
+    if (e.method == "READY") {
+      const std::size_t split = e.target.find('\n');
+      const std::string function = e.target.substr(0, split);
+      const std::string qualifier = split == std::string::npos ? "" : e.target.substr(split + 1);
+      registry_.With(e.account, e.region, [&](engine::Account& a) {
+        auto config = a.GetProvisionedConcurrencyConfig(function, qualifier);
+        if (config.ok()) (void)a.CompleteProvisioning(config->ticket, true, "", e.at);
+      });
+      return Status::Ok();
+    }
+    const net::Response r = lambda_.Handle(e.method, e.target, e.body, e.account, e.region, e.at);
+    if (r.status >= 300) {
+      return Status(ErrorCode::kInternal, "journal replay of " + e.method + " " + e.target +
+                                              " failed with " + std::to_string(r.status) + ": " +
+                                              r.body);
+    }
+    return Status::Ok();
+  });
+}
 
 Server::~Server() { Stop(); }
 

@@ -10,21 +10,25 @@
 // Construct, Start and Stop from one thread (app/). Handlers run on the I/O threads.
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "base/clock.h"
 #include "base/status.h"
 #include "net/http_server.h"
 #include "server/account_registry.h"
+#include "server/journal.h"
 #include "server/lambda_service.h"
 #include "server/scheduler.h"
 #include "server/settings.h"
+#include "store/state_store.h"
 
 namespace hr::server {
 
 class Server {
  public:
-  // Errors: kInvalidParameter (bad clock setting).
+  // Opens (or creates) the state in settings.data_dir and replays it into the engine.
+  // Errors: kInvalidParameter (bad clock setting), kInternal (the data directory or store).
   static StatusOr<std::unique_ptr<Server>> Create(ServerSettings settings);
   ~Server();
 
@@ -35,7 +39,10 @@ class Server {
   void Stop();
 
  private:
-  Server(ServerSettings settings, std::unique_ptr<Clock> clock);
+  Server(ServerSettings settings, std::unique_ptr<Clock> clock,
+         std::unique_ptr<store::StateStore> store, std::unique_ptr<Journal> journal);
+  // Rebuilds the engine from the journal.
+  Status Restore();
   void Handle(net::Request&& request, net::Responder responder);
   net::Response HandleAdmin(const net::Request& request);
 
@@ -43,8 +50,13 @@ class Server {
   const std::unique_ptr<Clock> clock_;
   const Timestamp started_;
   AccountRegistry registry_;
-  Scheduler scheduler_;
+  const std::unique_ptr<store::StateStore> store_;
+  const std::unique_ptr<Journal> journal_;
+  std::mutex write_mutex_;  // see LambdaContext
   LambdaService lambda_;
+  // Declared after lambda_ so that it stops (joining its thread) before the context its
+  // tasks use goes away.
+  Scheduler scheduler_;
   std::unique_ptr<net::HttpServer> http_;
 };
 

@@ -19,8 +19,8 @@ BINARY = os.environ.get("HEADROOM_BIN", os.path.join(ROOT, "build", "headroom"))
 
 
 class Headroom:
-    def __init__(self, *extra_args):
-        self.data_dir = tempfile.mkdtemp(prefix="headroom-e2e-")
+    def __init__(self, *extra_args, data_dir=None):
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="headroom-e2e-")
         self.proc = subprocess.Popen(
             [BINARY, "serve", "--port", "0", "--clock", "manual", "--data-dir", self.data_dir,
              *extra_args],
@@ -49,6 +49,10 @@ class Headroom:
             service, endpoint_url=self.url, region_name=region,
             aws_access_key_id=account, aws_secret_access_key="secret",
             config=Config(retries={"max_attempts": 1}, **config))
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait(timeout=10)
 
     def stop(self):
         self.proc.terminate()
