@@ -11,7 +11,6 @@
 #include "server/code_package.h"
 #include "server/iso_time.h"
 #include "server/lambda_service.h"
-#include "server/paging.h"
 #include "server/request_id.h"
 #include "wire/json_response.h"
 
@@ -54,16 +53,6 @@ Status CheckRuntime(std::string_view runtime) {
   message += runtime;
   message += "' is not supported by headroom: use provided.al2023, provided.al2 or python3.x.";
   return Status(ErrorCode::kInvalidParameter, std::move(message));
-}
-
-std::string ConfigurationList(const std::vector<const engine::FunctionConfigView*>& views) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < views.size(); ++i) {
-    if (i) out += ',';
-    WriteConfiguration(&out, *views[i], /*pending=*/false);
-  }
-  out += ']';
-  return out;
 }
 
 void WriteConfiguration(std::string* out, const engine::FunctionConfigView& v, bool pending) {
@@ -217,21 +206,19 @@ net::Response UpdateFunctionCode(LambdaContext& ctx, const LambdaCall& call) {
   return JsonReply(200, std::move(out));
 }
 
-// At most 50 per page (AWS: "returns a maximum of 50 items in each response").
+namespace {
+
+void WriteListed(std::string* out, const engine::FunctionConfigView& v) {
+  WriteConfiguration(out, v, /*pending=*/false);
+}
+
+}  // namespace
+
 net::Response ListFunctions(LambdaContext& ctx, const LambdaCall& call) {
   const bool all = call.route.QueryValue("FunctionVersion") == std::optional<std::string_view>("ALL");
   const std::vector<engine::FunctionConfigView> views = ctx.registry.With(
       call.account, call.region, [&](engine::Account& a) { return a.ListFunctions(all); });
-  auto paged = PageOf(views, call.route.QueryValue("Marker").value_or(""),
-                      MaxItems(call.route.QueryValue("MaxItems"), 50, 50));
-  if (!paged.ok()) return ErrorReply(paged.status());
-  const auto& page = *paged;
-  std::string out;
-  wire::JsonObjectWriter w(&out);
-  w.Raw("Functions", ConfigurationList(page.items));
-  if (page.next_marker) w.String("NextMarker", *page.next_marker);
-  w.Close();
-  return JsonReply(200, std::move(out));
+  return PagedReply(call, "Functions", views, WriteListed);
 }
 
 net::Response ListVersionsByFunction(LambdaContext& ctx, const LambdaCall& call) {
@@ -239,16 +226,7 @@ net::Response ListVersionsByFunction(LambdaContext& ctx, const LambdaCall& call)
     return a.ListVersions(call.Label("FunctionName"));
   });
   if (!views.ok()) return ErrorReply(views.status());
-  auto paged = PageOf(*views, call.route.QueryValue("Marker").value_or(""),
-                      MaxItems(call.route.QueryValue("MaxItems"), 50, 50));
-  if (!paged.ok()) return ErrorReply(paged.status());
-  const auto& page = *paged;
-  std::string out;
-  wire::JsonObjectWriter w(&out);
-  w.Raw("Versions", ConfigurationList(page.items));
-  if (page.next_marker) w.String("NextMarker", *page.next_marker);
-  w.Close();
-  return JsonReply(200, std::move(out));
+  return PagedReply(call, "Versions", *views, WriteListed);
 }
 
 net::Response GetFunctionConfiguration(LambdaContext& ctx, const LambdaCall& call) {

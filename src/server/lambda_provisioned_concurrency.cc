@@ -4,13 +4,10 @@
 
 #include "server/iso_time.h"
 #include "server/lambda_service.h"
-#include "server/paging.h"
 #include "wire/json_response.h"
 
 namespace hr::server {
 namespace {
-
-constexpr std::size_t kMaxItems = 50;
 
 std::string_view StatusName(core::ProvisionedStatus s) {
   switch (s) {
@@ -93,22 +90,10 @@ net::Response ListProvisionedConcurrencyConfigs(LambdaContext& ctx, const Lambda
     return a.ListProvisionedConcurrencyConfigs(call.Label("FunctionName"));
   });
   if (!result.ok()) return ErrorReply(result.status());
-  auto paged = PageOf(*result, call.route.QueryValue("Marker").value_or(""),
-                      MaxItems(call.route.QueryValue("MaxItems"), kMaxItems, kMaxItems));
-  if (!paged.ok()) return ErrorReply(paged.status());
-  const auto& page = *paged;
-  std::string items = "[";
-  for (std::size_t i = 0; i < page.items.size(); ++i) {
-    if (i) items += ',';
-    WriteConfig(&items, *page.items[i], /*with_arn=*/true);
-  }
-  items += ']';
-  std::string body;
-  wire::JsonObjectWriter w(&body);
-  w.Raw("ProvisionedConcurrencyConfigs", items);
-  if (page.next_marker) w.String("NextMarker", *page.next_marker);
-  w.Close();
-  return JsonReply(200, std::move(body));
+  return PagedReply(call, "ProvisionedConcurrencyConfigs", *result,
+                    [](std::string* out, const engine::ProvisionedConfigView& v) {
+                      WriteConfig(out, v, /*with_arn=*/true);
+                    });
 }
 
 }  // namespace hr::server

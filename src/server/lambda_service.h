@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -16,8 +17,10 @@
 #include "net/response.h"
 #include "server/account_registry.h"
 #include "server/journal.h"
+#include "server/paging.h"
 #include "server/scheduler.h"
 #include "server/settings.h"
+#include "wire/json_response.h"
 #include "wire/rest_router.h"
 
 namespace hr::server {
@@ -69,5 +72,30 @@ class LambdaService {
 net::Response JsonReply(unsigned status, std::string body);
 net::Response EmptyReply(unsigned status);
 net::Response ErrorReply(const Status& status);
+
+// Lambda returns at most 50 items per List* response.
+inline constexpr std::size_t kMaxListItems = 50;
+
+// A List* reply: {"<key>":[one page of `items`], "NextMarker"?}, the page chosen by the call's
+// Marker and MaxItems (server/paging.h); `write(std::string*, const T&)` writes one item.
+template <typename T, typename Write>
+net::Response PagedReply(const LambdaCall& call, std::string_view key, const std::vector<T>& items,
+                         Write&& write) {
+  auto page = PageOf(items, call.route.QueryValue("Marker").value_or(""),
+                     MaxItems(call.route.QueryValue("MaxItems"), kMaxListItems, kMaxListItems));
+  if (!page.ok()) return ErrorReply(page.status());
+  std::string list = "[";
+  for (std::size_t i = 0; i < page->items.size(); ++i) {
+    if (i) list += ',';
+    write(&list, *page->items[i]);
+  }
+  list += ']';
+  std::string body;
+  wire::JsonObjectWriter w(&body);
+  w.Raw(key, list);
+  if (page->next_marker) w.String("NextMarker", *page->next_marker);
+  w.Close();
+  return JsonReply(200, std::move(body));
+}
 
 }  // namespace hr::server

@@ -26,6 +26,17 @@ bool WellFormed(std::string_view text) {
 }
 
 // Whether `raw`, decoded, equals `plain`. REQUIRES: `raw` is well-formed.
+// The character that starts at raw[i], decoded ("%41" -> 'A', '+' -> ' ' in a query);
+// advances `i` past an escape. REQUIRES: `raw` is WellFormed.
+char DecodeAt(std::string_view raw, std::size_t& i, bool plus_is_space) {
+  const char c = raw[i];
+  if (c == '%') {
+    i += 2;
+    return static_cast<char>(HexValue(raw[i - 1]) * 16 + HexValue(raw[i]));
+  }
+  return c == '+' && plus_is_space ? ' ' : c;
+}
+
 bool DecodedEquals(std::string_view raw, std::string_view plain, bool plus_is_space) {
   if (raw.find('%') == std::string_view::npos &&
       (!plus_is_space || raw.find('+') == std::string_view::npos)) {
@@ -33,13 +44,7 @@ bool DecodedEquals(std::string_view raw, std::string_view plain, bool plus_is_sp
   }
   std::size_t j = 0;
   for (std::size_t i = 0; i < raw.size(); ++i, ++j) {
-    char c = raw[i];
-    if (c == '%') {
-      c = static_cast<char>(HexValue(raw[i + 1]) * 16 + HexValue(raw[i + 2]));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      c = ' ';
-    }
+    const char c = DecodeAt(raw, i, plus_is_space);
     if (j >= plain.size() || plain[j] != c) return false;
   }
   return j == plain.size();
@@ -98,14 +103,7 @@ std::string_view RouteMatch::Decode(std::string_view raw, bool plus_is_space) {
   // it, so the capacity Reset reserved suffices and earlier views stay valid.
   assert(buffer_.capacity() - start >= raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '%') {
-      c = static_cast<char>(HexValue(raw[i + 1]) * 16 + HexValue(raw[i + 2]));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      c = ' ';
-    }
-    buffer_.push_back(c);
+    buffer_.push_back(DecodeAt(raw, i, plus_is_space));
   }
   return std::string_view(buffer_.data() + start, buffer_.size() - start);
 }
