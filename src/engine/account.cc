@@ -1,8 +1,9 @@
 #include "engine/account.h"
 
 #include <algorithm>
-#include <charconv>
 #include <utility>
+
+#include "engine/qualifier.h"
 
 namespace hr::engine {
 namespace {
@@ -11,27 +12,6 @@ using core::ConfigChange;
 using core::EventKind;
 using core::kNoSlot;
 using core::ProvisionedStatus;
-
-constexpr std::string_view kLatest = "$LATEST";
-
-// A published version number, or nullopt when `q` is not all digits (an alias name).
-// Numbers too large to exist map to UINT32_MAX.
-std::optional<std::uint32_t> VersionNumber(std::string_view q) {
-  if (q.empty() || !std::all_of(q.begin(), q.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  std::uint32_t n = 0;
-  auto [ptr, ec] = std::from_chars(q.data(), q.data() + q.size(), n);
-  if (ec != std::errc() || ptr != q.data() + q.size()) return UINT32_MAX;
-  return n;
-}
-
-Status QualifiedNotAllowed() {
-  return Status(ErrorCode::kInvalidParameter,
-                "This operation is permitted on Lambda functions only. Aliases and versions do not "
-                "support this operation. Please specify either a function name or an unqualified "
-                "function ARN.");
-}
 
 std::string Bracketed(std::int64_t n) {
   std::string out(1, '[');
@@ -116,6 +96,43 @@ StatusOr<std::pair<Account::Function*, Account::QualifierTarget>> Account::Resol
   return std::make_pair(fn, target);
 }
 
+StatusOr<Account::SettingsTarget> Account::ResolveSettingsTarget(
+    std::string_view input, std::optional<std::string_view> qualifier) const {
+  HR_ASSIGN_OR_RETURN(FunctionRef ref, ParseName(input, FunctionNameShape::kNamespacedFunctionName, qualifier));
+  SettingsTarget t;
+  t.name = ref.name;
+  t.qualifier = ref.qualifier;
+  const Function* fn = Find(ref.name);
+  t.fn = const_cast<Function*>(fn);
+  if (!ref.qualifier) {
+    t.exists = fn != nullptr;
+    return t;
+  }
+  const std::string& q = *ref.qualifier;
+  t.key = q;
+  if (q == kLatest) {
+    t.exists = fn != nullptr;
+  } else if (auto number = VersionNumber(q)) {
+    t.key = std::to_string(*number);
+    t.version = *number;
+    t.exists = fn && *number != 0 && *number < fn->versions.size() && fn->versions[*number].live;
+  } else if (IsAliasName(q)) {
+    t.alias = true;
+    if (fn) {
+      auto it = fn->aliases.find(q);
+      t.exists = it != fn->aliases.end();
+      if (t.exists) t.version = it->second.version;
+    }
+  }
+  return t;
+}
+
+std::string& Account::RevisionOf(Function& fn, const std::string& key) {
+  if (key.empty() || key == kLatest) return fn.versions[0].config.revision_id;
+  if (auto number = VersionNumber(key)) return fn.versions[*number].config.revision_id;
+  return fn.aliases.at(key).revision_id;
+}
+
 std::string Account::FunctionNameOf(std::uint32_t slot) const {
   return slot < functions_.size() ? functions_[slot].name : std::string();
 }
@@ -186,6 +203,8 @@ void Account::MaybeFreeFunctionSlot(std::uint32_t slot) {
   fn.versions.clear();
   fn.aliases.clear();
   fn.provisioned.clear();
+  fn.event_invoke.clear();
+  fn.policies.clear();
   fn.pool = core::FunctionPool{};
   free_function_slots_.push_back(slot);
 }
@@ -258,6 +277,7 @@ Status Account::DeleteFunction(std::string_view input, std::optional<std::string
     if (auto it = fn->provisioned.find(q); it != fn->provisioned.end()) {
       RemoveProvisionedConfig(*fn, it->second, now);
     }
+    ForgetQualifier(*fn, std::to_string(*number));
     Version& v = fn->versions[*number];
     ReclaimVersionEnvironments(*fn, v, *number, now);
     v.live = false;
@@ -364,72 +384,6 @@ StatusOr<std::uint32_t> Account::PublishVersion(std::string_view input, Timestam
   if (!options.latest_revision_id.empty()) latest.revision_id = options.latest_revision_id;
   Emit(EventKind::kConfigChanged, ConfigChange::kVersionPublished, fn->pool.slot, number, kNoSlot, now);
   return number;
-}
-
-StatusOr<std::uint32_t> Account::AliasTargetVersion(const Function& fn,
-                                                    std::string_view version) const {
-  if (version == kLatest) return 0u;
-  auto n = VersionNumber(version);
-  if (!n || *n == 0 || *n >= fn.versions.size() || !fn.versions[*n].live) {
-    return NotFound(fn.name, version);
-  }
-  return *n;
-}
-
-Status Account::CreateAlias(std::string_view input, std::string_view alias,
-                            std::string_view version, Timestamp now) {
-  HR_ASSIGN_OR_RETURN(Function * fn, FindUnqualified(input));
-  HR_ASSIGN_OR_RETURN(const std::uint32_t number, AliasTargetVersion(*fn, version));
-  if (fn->aliases.count(std::string(alias))) {
-    return Status(ErrorCode::kConflict, "Alias already exists: " + Arn(fn->name, alias));
-  }
-  fn->aliases.emplace(std::string(alias), Alias{number, kNoSlot});
-  Emit(EventKind::kConfigChanged, ConfigChange::kAliasChanged, fn->pool.slot, number, kNoSlot, now);
-  return Status::Ok();
-}
-
-Status Account::UpdateAlias(std::string_view input, std::string_view alias_name,
-                            std::string_view version, Timestamp now) {
-  HR_ASSIGN_OR_RETURN(Function * fn, FindUnqualified(input));
-  auto it = fn->aliases.find(std::string(alias_name));
-  if (it == fn->aliases.end()) {
-    return Status(ErrorCode::kNotFound, "Cannot find alias arn: " + Arn(fn->name, alias_name));
-  }
-  HR_ASSIGN_OR_RETURN(const std::uint32_t number, AliasTargetVersion(*fn, version));
-  Alias& alias = it->second;
-  if (number == alias.version) return Status::Ok();
-  if (alias.provisioned != kNoSlot) {
-    if (number == 0) {
-      return Status(ErrorCode::kInvalidParameter,
-                    "Provisioned Concurrency Configs cannot be applied to unpublished function "
-                    "versions.");
-    }
-    if (fn->versions[number].provisioned != kNoSlot) {
-      return Status(ErrorCode::kConflict,
-                    "Alias can't be used for Provisioned Concurrency configuration on an already "
-                    "Provisioned version");
-    }
-    // Deallocate from the old version, allocate again on the new one.
-    const std::uint32_t old_slot = alias.provisioned;
-    const std::int32_t requested = provisioned_[old_slot].pool.requested;
-    fn->versions[alias.version].provisioned = kNoSlot;
-    RetireProvisioned(old_slot, now);
-    alias.provisioned = StartProvisioning(*fn, alias_name, number, requested, now);
-  }
-  alias.version = number;
-  Emit(EventKind::kConfigChanged, ConfigChange::kAliasChanged, fn->pool.slot, number, kNoSlot, now);
-  return Status::Ok();
-}
-
-Status Account::DeleteAlias(std::string_view input, std::string_view alias_name, Timestamp now) {
-  HR_ASSIGN_OR_RETURN(Function * fn, FindUnqualified(input));
-  auto it = fn->aliases.find(std::string(alias_name));
-  if (it == fn->aliases.end()) return Status::Ok();  // AWS: DeleteAlias is idempotent
-  if (it->second.provisioned != kNoSlot) RemoveProvisionedConfig(*fn, it->second.provisioned, now);
-  const std::uint32_t version = it->second.version;
-  fn->aliases.erase(it);
-  Emit(EventKind::kConfigChanged, ConfigChange::kAliasChanged, fn->pool.slot, version, kNoSlot, now);
-  return Status::Ok();
 }
 
 StatusOr<FunctionView> Account::GetFunction(std::string_view input) const {

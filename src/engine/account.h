@@ -34,7 +34,10 @@
 #include "core/on_demand_environments.h"
 #include "core/pools.h"
 #include "core/tunables.h"
+#include "engine/alias_config.h"
+#include "engine/event_invoke_config.h"
 #include "engine/function_config.h"
+#include "engine/resource_policy.h"
 #include "engine/string_map.h"
 
 namespace hr::engine {
@@ -165,14 +168,6 @@ class Account {
   // Errors: kNotFound, kInvalidParameter (qualified name).
   StatusOr<std::uint32_t> PublishVersion(std::string_view function_name, Timestamp now,
                                          const PublishVersionOptions& options = {});
-  Status CreateAlias(std::string_view function_name, std::string_view alias,
-                     std::string_view version, Timestamp now);
-  // Moves the alias; a provisioned config on it moves too (deallocated from the old version,
-  // allocated again on the new one: IN_PROGRESS until CompleteProvisioning).
-  Status UpdateAlias(std::string_view function_name, std::string_view alias,
-                     std::string_view version, Timestamp now);
-  // Deleting an alias deletes its provisioned config.
-  Status DeleteAlias(std::string_view function_name, std::string_view alias, Timestamp now);
   StatusOr<FunctionView> GetFunction(std::string_view function_name) const;
   // The configuration `function_name` (NamespacedFunctionName form) with `qualifier` (the
   // Qualifier parameter: version, alias or $LATEST; absent = $LATEST) names. Resolution
@@ -188,6 +183,66 @@ class Account {
   // FunctionArn; with `all_versions` (FunctionVersion=ALL), each function's ListVersions
   // in turn. A stable order, for Marker/MaxItems paging.
   std::vector<FunctionConfigView> ListFunctions(bool all_versions) const;
+
+  // ---- Aliases (account_aliases.cc) ---------------------------------------------------
+  // `change.function_version` is required. Errors: kNotFound (function, version, routed
+  // version), kConflict "Alias already exists: <arn>", kInvalidParameter (routing).
+  StatusOr<AliasView> CreateAlias(std::string_view function_name, std::string_view alias,
+                                  const AliasChange& change, Timestamp now);
+  Status CreateAlias(std::string_view function_name, std::string_view alias,
+                     std::string_view version, Timestamp now);
+  // Changes what `change` sets. Moving the alias moves a provisioned config on it too
+  // (deallocated from the old version, allocated again on the new one: IN_PROGRESS until
+  // CompleteProvisioning). Errors: kNotFound "Alias not found: <arn>", kPreconditionFailed
+  // (RevisionId), and CreateAlias's.
+  StatusOr<AliasView> UpdateAlias(std::string_view function_name, std::string_view alias,
+                                  const AliasChange& change, Timestamp now);
+  Status UpdateAlias(std::string_view function_name, std::string_view alias,
+                     std::string_view version, Timestamp now);
+  // Deleting an alias deletes its provisioned config, event-invoke config and policy. An
+  // absent alias is not an error.
+  Status DeleteAlias(std::string_view function_name, std::string_view alias, Timestamp now);
+  // Errors: kNotFound "Cannot find alias arn: <arn>".
+  StatusOr<AliasView> GetAlias(std::string_view function_name, std::string_view alias) const;
+  // By name; with `function_version`, only the aliases pointing at it.
+  StatusOr<std::vector<AliasView>> ListAliases(std::string_view function_name,
+                                               std::optional<std::string_view> function_version) const;
+
+  // ---- Asynchronous invocation settings (account_event_invoke.cc) -----------------------
+  // `function_name` is a NamespacedFunctionName, `qualifier` the Qualifier parameter
+  // ($LATEST when neither names one). Destinations are checked as AWS checks them (a Lambda
+  // destination must exist and not be the function itself; SQS, SNS, EventBridge, S3 and
+  // Lambda ARNs only). Errors: kNotFound "The function doesn't exist.", kInvalidParameter.
+  StatusOr<EventInvokeConfigView> PutFunctionEventInvokeConfig(
+      std::string_view function_name, std::optional<std::string_view> qualifier,
+      const EventInvokeChange& change, Timestamp now);
+  // As Put, but keeps the fields `change` leaves out; the config must exist.
+  StatusOr<EventInvokeConfigView> UpdateFunctionEventInvokeConfig(
+      std::string_view function_name, std::optional<std::string_view> qualifier,
+      const EventInvokeChange& change, Timestamp now);
+  // Errors: kNotFound "The function <arn> doesn't have an EventInvokeConfig" (also when the
+  // function or qualifier does not exist).
+  StatusOr<EventInvokeConfigView> GetFunctionEventInvokeConfig(
+      std::string_view function_name, std::optional<std::string_view> qualifier) const;
+  Status DeleteFunctionEventInvokeConfig(std::string_view function_name,
+                                         std::optional<std::string_view> qualifier, Timestamp now);
+  // $LATEST, then versions ascending, then aliases by name.
+  StatusOr<std::vector<EventInvokeConfigView>> ListFunctionEventInvokeConfigs(
+      std::string_view function_name) const;
+
+  // ---- Resource-based policy (account_policies.cc) -------------------------------------
+  // Adds `statement` (its `resource` is set here) to the policy of the qualifier named by
+  // `function_name` and `qualifier` (none: the unqualified function). Errors: kNotFound,
+  // kInvalidParameter ($LATEST, principal), kConflict (duplicate Sid), kPreconditionFailed.
+  StatusOr<PolicyStatement> AddPermission(std::string_view function_name,
+                                          std::optional<std::string_view> qualifier,
+                                          PolicyStatement statement, const PolicyChange& change,
+                                          Timestamp now);
+  // Errors: kNotFound "The resource you requested does not exist." (also for no statements).
+  StatusOr<PolicyView> GetPolicy(std::string_view function_name,
+                                 std::optional<std::string_view> qualifier) const;
+  Status RemovePermission(std::string_view function_name, std::optional<std::string_view> qualifier,
+                          std::string_view sid, const PolicyChange& change, Timestamp now);
 
   // ---- Reserved concurrency -----------------------------------------------------------
   StatusOr<std::int32_t> PutFunctionConcurrency(std::string_view function_name,
@@ -255,6 +310,9 @@ class Account {
   struct Alias {
     std::uint32_t version = 0;
     std::uint32_t provisioned = core::kNoSlot;
+    std::string description;
+    std::string revision_id;
+    std::optional<std::pair<std::uint32_t, double>> additional_version;  // weighted routing
   };
   // The fields admission reads come first, so that one decision touches as few cache
   // lines as possible.
@@ -266,6 +324,9 @@ class Account {
     std::string name;
     std::map<std::string, Alias> aliases;
     std::map<std::string, std::uint32_t> provisioned;  // qualifier -> config slot
+    std::map<std::string, EventInvokeConfig> event_invoke;  // "$LATEST", "7" or an alias
+    // Resource policies by qualifier: "" is the unqualified function's.
+    std::map<std::string, std::vector<PolicyStatement>> policies;
     Timestamp created_at;
   };
   struct ProvisionedConfig {
@@ -299,6 +360,29 @@ class Account {
   Status NotFound(std::string_view name, std::optional<std::string_view> qualifier) const;
   // The version an alias may point at: $LATEST (0) or a live published version.
   StatusOr<std::uint32_t> AliasTargetVersion(const Function& fn, std::string_view version) const;
+  // Applies `weights` (AdditionalVersionWeights) to an alias pointing at `version`.
+  Status ApplyRouting(const Function& fn, std::uint32_t version,
+                      const std::map<std::string, double>& weights, Alias& alias) const;
+  AliasView AliasViewOf(const Function& fn, const std::string& name, const Alias& alias) const;
+  // Removes everything kept per qualifier `q` of `fn` except its provisioned config.
+  void ForgetQualifier(Function& fn, const std::string& q);
+  // What the name and qualifier of an event-invoke or policy operation name. Only a name
+  // that does not parse is an error; a missing function or qualifier is reported in the
+  // result, because each operation words that differently.
+  struct SettingsTarget {
+    Function* fn = nullptr;                // null: no such function
+    std::string name;                      // the function's name
+    std::optional<std::string> qualifier;  // the effective qualifier, as given
+    std::uint32_t version = 0;             // what it resolves to, when `exists`
+    bool exists = false;                   // the function and the qualifier exist
+    bool alias = false;                    // the qualifier has an alias's form
+    // The key of the per-qualifier maps: "" for none, "$LATEST", "7" or the alias.
+    std::string key;
+  };
+  StatusOr<SettingsTarget> ResolveSettingsTarget(std::string_view input,
+                                                 std::optional<std::string_view> qualifier) const;
+  // The RevisionId of qualifier `key` of `fn` (a ResolveSettingsTarget key that exists).
+  static std::string& RevisionOf(Function& fn, const std::string& key);
 
   std::uint32_t NewFunctionSlot();
   std::uint32_t NewProvisionedSlot();

@@ -321,8 +321,9 @@ TEST_F(AccountTest, DuplicateAliasAndMissingVersion) {
               "Alias already exists: " + Arn("f:live"));
   ExpectError(account().CreateAlias("f", "other", "7", now()), ErrorCode::kNotFound,
               "Function not found: " + Arn("f:7"));
+  // UpdateAlias words it differently (AWS-recorded, test_non_existent_alias_update).
   ExpectError(account().UpdateAlias("f", "nope", "1", now()), ErrorCode::kNotFound,
-              "Cannot find alias arn: " + Arn("f:nope"));
+              "Alias not found: " + Arn("f:nope"));
 }
 
 TEST_F(AccountTest, DeleteVersionRules) {

@@ -371,7 +371,12 @@ class ReferenceModel {
     Function* f = Mutable(name);
     if (f == nullptr) return LooseNotFound(name);
     auto a = f->aliases.find(alias);
-    if (a == f->aliases.end()) return AliasNotFound(name, alias);
+    // UpdateAlias words it differently from the provisioned-concurrency operations
+    // (AWS-recorded, test_non_existent_alias_update).
+    if (a == f->aliases.end()) {
+      return Error(ErrorCode::kNotFound, "Alias not found: " + Arn(name, alias),
+                   Rule::kAliasNotFound);
+    }
     std::optional<std::uint32_t> v = AliasTarget(*f, version);
     if (!v) return VersionNotFound(name, version);
     auto c = f->configs.find(alias);

@@ -28,6 +28,7 @@ Status Journal::Append(const JournalEntry& entry) {
   doc["method"] = entry.method;
   doc["target"] = entry.target;
   doc["at"] = entry.at.unix_nanos();
+  doc["seed"] = entry.seed;
   store::Record record;
   record.account = entry.account;
   record.region = entry.region;
@@ -55,6 +56,7 @@ Status Journal::Replay(const std::function<Status(const JournalEntry&)>& fn) {
     e.method = std::string(o.at("method").get_string());
     e.target = std::string(o.at("target").get_string());
     e.at = Timestamp::FromUnixNanos(o.at("at").to_number<std::int64_t>());
+    if (const auto* seed = o.if_contains("seed")) e.seed = seed->to_number<std::uint64_t>();
     e.body = r.blob;
     return fn(e);
   });

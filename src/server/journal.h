@@ -26,6 +26,7 @@ struct JournalEntry {
   std::string target;  // the raw request target, or "<function>\n<qualifier>" for READY
   std::string body;
   Timestamp at;
+  std::uint64_t seed = 0;  // the write's IdSequence seed (server/request_id.h)
 };
 
 class Journal {

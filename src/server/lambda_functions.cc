@@ -1,6 +1,6 @@
-// Functions, versions and aliases: CreateFunction, GetFunction, GetFunctionConfiguration,
+// Functions and versions: CreateFunction, GetFunction, GetFunctionConfiguration,
 // UpdateFunctionConfiguration, UpdateFunctionCode, ListFunctions, ListVersionsByFunction,
-// DeleteFunction, PublishVersion, CreateAlias and DeleteAlias (spec §1.2).
+// DeleteFunction and PublishVersion (spec §1.2).
 //
 // A function's State is "Pending" in the CreateFunction response and "Active" from then on
 // (AWS takes about a second; headroom activates it as soon as it is created, so waiters and
@@ -11,7 +11,6 @@
 #include "server/code_package.h"
 #include "server/iso_time.h"
 #include "server/lambda_service.h"
-#include "server/request_id.h"
 #include "wire/json_response.h"
 
 namespace hr::server {
@@ -20,11 +19,6 @@ namespace {
 bool SupportedRuntime(std::string_view runtime) {
   return runtime == "provided.al2023" || runtime == "provided.al2" ||
          runtime.substr(0, 7) == "python3";
-}
-
-std::string StringOr(const boost::json::object& o, std::string_view key, std::string_view fallback) {
-  if (const auto* v = o.if_contains(key); v && v->is_string()) return std::string(v->get_string());
-  return std::string(fallback);
 }
 
 void WriteConfiguration(std::string* out, const engine::FunctionConfigView& v, bool pending);
@@ -130,7 +124,7 @@ net::Response CreateFunction(LambdaContext& ctx, const LambdaCall& call) {
   ApplySettableFields(body, config);
   config.code_sha256 = package->sha256;
   config.code_size = package->size;
-  config.revision_id = NewRequestId();
+  config.revision_id = call.ids->Next();
   const bool publish = body.contains("Publish") && body.at("Publish").is_bool() &&
                        body.at("Publish").get_bool();
 
@@ -166,7 +160,7 @@ net::Response UpdateFunctionConfiguration(LambdaContext& ctx, const LambdaCall& 
     config.runtime = StringOr(body, "Runtime", config.runtime);
     HR_RETURN_IF_ERROR(CheckRuntime(config.runtime));
     ApplySettableFields(body, config);
-    config.revision_id = NewRequestId();
+    config.revision_id = call.ids->Next();
     HR_RETURN_IF_ERROR(a.UpdateFunctionConfiguration(call.Label("FunctionName"), config, call.now));
     return a.GetFunctionConfiguration(call.Label("FunctionName"), std::nullopt);
   });
@@ -186,7 +180,7 @@ net::Response UpdateFunctionCode(LambdaContext& ctx, const LambdaCall& call) {
   if (!package.ok()) return ErrorReply(package.status());
   const bool publish = call.body->contains("Publish") && call.body->at("Publish").is_bool() &&
                        call.body->at("Publish").get_bool();
-  engine::FunctionCodeUpdate code{package->sha256, package->size, "", NewRequestId()};
+  engine::FunctionCodeUpdate code{package->sha256, package->size, "", call.ids->Next()};
   auto view = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
                                     -> StatusOr<engine::FunctionConfigView> {
     const std::string_view name = call.Label("FunctionName");
@@ -194,7 +188,7 @@ net::Response UpdateFunctionCode(LambdaContext& ctx, const LambdaCall& call) {
     if (!publish) return a.GetFunctionConfiguration(name, std::nullopt);
     engine::PublishVersionOptions options;
     options.only_if_changed = true;
-    options.revision_id = NewRequestId();
+    options.revision_id = call.ids->Next();
     auto number = a.PublishVersion(name, call.now, options);
     if (!number.ok()) return number.status();
     const std::string version = std::to_string(*number);
@@ -276,7 +270,7 @@ net::Response DeleteFunction(LambdaContext& ctx, const LambdaCall& call) {
 net::Response PublishVersion(LambdaContext& ctx, const LambdaCall& call) {
   engine::PublishVersionOptions options;
   options.only_if_changed = true;
-  options.revision_id = NewRequestId();
+  options.revision_id = call.ids->Next();
   if (call.body) {
     if (const auto* d = call.body->if_contains("Description"); d && d->is_string()) {
       options.description = std::string(d->get_string());
@@ -293,37 +287,6 @@ net::Response PublishVersion(LambdaContext& ctx, const LambdaCall& call) {
   std::string out;
   WriteConfiguration(&out, *view, /*pending=*/false);
   return JsonReply(201, std::move(out));
-}
-
-net::Response CreateAlias(LambdaContext& ctx, const LambdaCall& call) {
-  const std::string name(call.body->at("Name").get_string());
-  const std::string version(call.body->at("FunctionVersion").get_string());
-  const std::string description = StringOr(*call.body, "Description", "");
-  auto arn = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
-                                   -> StatusOr<std::string> {
-    HR_RETURN_IF_ERROR(a.CreateAlias(call.Label("FunctionName"), name, version, call.now));
-    auto view = a.GetFunctionConfiguration(call.Label("FunctionName"), std::nullopt);
-    if (!view.ok()) return view.status();
-    return view->unqualified_arn + ":" + name;
-  });
-  if (!arn.ok()) return ErrorReply(arn.status());
-  std::string out;
-  wire::JsonObjectWriter(&out)
-      .String("AliasArn", *arn)
-      .String("Name", name)
-      .String("FunctionVersion", version)
-      .String("Description", description)
-      .String("RevisionId", NewRequestId())
-      .Close();
-  return JsonReply(201, std::move(out));
-}
-
-net::Response DeleteAlias(LambdaContext& ctx, const LambdaCall& call) {
-  Status s = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
-    return a.DeleteAlias(call.Label("FunctionName"), call.Label("Name"), call.now);
-  });
-  if (!s.ok()) return ErrorReply(s);
-  return EmptyReply(204);
 }
 
 }  // namespace hr::server

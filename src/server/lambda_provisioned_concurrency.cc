@@ -37,6 +37,25 @@ std::string_view Qualifier(const LambdaCall& call) {
 
 }  // namespace
 
+void ScheduleProvisioningReady(LambdaContext& ctx, const std::string& account,
+                               const std::string& region, engine::ProvisioningTicket ticket,
+                               std::string function, std::string qualifier, Timestamp now) {
+  ctx.scheduler.At(now + ctx.settings.pc_allocation_delay,
+                   [&ctx, account, region, ticket, function = std::move(function),
+                    qualifier = std::move(qualifier)] {
+    std::lock_guard<std::mutex> lock(ctx.write_mutex);
+    const Timestamp at = ctx.registry.clock().Now();
+    // A stale ticket (the config was replaced, moved or deleted meanwhile) is ignored.
+    const Status ready = ctx.registry.With(account, region, [&](engine::Account& a) {
+      return a.CompleteProvisioning(ticket, /*success=*/true, "", at);
+    });
+    if (ready.ok() && ctx.journal) {
+      (void)ctx.journal->Append(
+          JournalEntry{account, region, "READY", function + "\n" + qualifier, "", at});
+    }
+  });
+}
+
 net::Response PutProvisionedConcurrencyConfig(LambdaContext& ctx, const LambdaCall& call) {
   const std::int64_t requested =
       call.body->at("ProvisionedConcurrentExecutions").to_number<std::int64_t>();
@@ -46,21 +65,9 @@ net::Response PutProvisionedConcurrencyConfig(LambdaContext& ctx, const LambdaCa
                                              call.now);
   });
   if (!result.ok()) return ErrorReply(result.status());
-  const engine::ProvisioningTicket ticket = result->ticket;
-  const std::string function(call.Label("FunctionName")), qualifier(Qualifier(call));
-  ctx.scheduler.At(call.now + ctx.settings.pc_allocation_delay,
-                   [&ctx, account, region, ticket, function, qualifier] {
-    std::lock_guard<std::mutex> lock(ctx.write_mutex);
-    const Timestamp now = ctx.registry.clock().Now();
-    // A stale ticket (the config was replaced, moved or deleted meanwhile) is ignored.
-    const Status ready = ctx.registry.With(account, region, [&](engine::Account& a) {
-      return a.CompleteProvisioning(ticket, /*success=*/true, "", now);
-    });
-    if (ready.ok() && ctx.journal) {
-      (void)ctx.journal->Append(
-          JournalEntry{account, region, "READY", function + "\n" + qualifier, "", now});
-    }
-  });
+  ScheduleProvisioningReady(ctx, account, region, result->ticket,
+                            std::string(call.Label("FunctionName")), std::string(Qualifier(call)),
+                            call.now);
   std::string body;
   WriteConfig(&body, *result, /*with_arn=*/false);
   return JsonReply(202, std::move(body));

@@ -29,6 +29,17 @@ net::Response UpdateFunctionConfiguration(LambdaContext&, const LambdaCall&);
 net::Response UpdateFunctionCode(LambdaContext&, const LambdaCall&);
 net::Response ListFunctions(LambdaContext&, const LambdaCall&);
 net::Response ListVersionsByFunction(LambdaContext&, const LambdaCall&);
+net::Response GetAlias(LambdaContext&, const LambdaCall&);
+net::Response UpdateAlias(LambdaContext&, const LambdaCall&);
+net::Response ListAliases(LambdaContext&, const LambdaCall&);
+net::Response PutFunctionEventInvokeConfig(LambdaContext&, const LambdaCall&);
+net::Response UpdateFunctionEventInvokeConfig(LambdaContext&, const LambdaCall&);
+net::Response GetFunctionEventInvokeConfig(LambdaContext&, const LambdaCall&);
+net::Response DeleteFunctionEventInvokeConfig(LambdaContext&, const LambdaCall&);
+net::Response ListFunctionEventInvokeConfigs(LambdaContext&, const LambdaCall&);
+net::Response AddPermission(LambdaContext&, const LambdaCall&);
+net::Response GetPolicy(LambdaContext&, const LambdaCall&);
+net::Response RemovePermission(LambdaContext&, const LambdaCall&);
 
 namespace {
 
@@ -43,7 +54,7 @@ net::Response FromWireError(wire::WireError e) {
 }  // namespace
 
 LambdaHandler FindLambdaHandler(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, LambdaHandler>, 19> kHandlers{{
+  static constexpr std::array<std::pair<std::string_view, LambdaHandler>, 30> kHandlers{{
       {"GetAccountSettings", &GetAccountSettings},
       {"PutFunctionConcurrency", &PutFunctionConcurrency},
       {"GetFunctionConcurrency", &GetFunctionConcurrency},
@@ -63,6 +74,17 @@ LambdaHandler FindLambdaHandler(std::string_view name) {
       {"UpdateFunctionCode", &UpdateFunctionCode},
       {"ListFunctions", &ListFunctions},
       {"ListVersionsByFunction", &ListVersionsByFunction},
+      {"GetAlias", &GetAlias},
+      {"UpdateAlias", &UpdateAlias},
+      {"ListAliases", &ListAliases},
+      {"PutFunctionEventInvokeConfig", &PutFunctionEventInvokeConfig},
+      {"UpdateFunctionEventInvokeConfig", &UpdateFunctionEventInvokeConfig},
+      {"GetFunctionEventInvokeConfig", &GetFunctionEventInvokeConfig},
+      {"DeleteFunctionEventInvokeConfig", &DeleteFunctionEventInvokeConfig},
+      {"ListFunctionEventInvokeConfigs", &ListFunctionEventInvokeConfigs},
+      {"AddPermission", &AddPermission},
+      {"GetPolicy", &GetPolicy},
+      {"RemovePermission", &RemovePermission},
   }};
   for (const auto& [n, handler] : kHandlers) {
     if (n == name) return handler;
@@ -78,6 +100,22 @@ net::Response JsonReply(unsigned status, std::string body) {
   return r;
 }
 
+std::string StringOr(const boost::json::object& o, std::string_view key, std::string_view fallback) {
+  return OptionalString(&o, key).value_or(std::string(fallback));
+}
+
+std::optional<std::string> OptionalString(const boost::json::object* o, std::string_view key) {
+  if (!o) return std::nullopt;
+  if (const auto* v = o->if_contains(key); v && v->is_string()) return std::string(v->get_string());
+  return std::nullopt;
+}
+
+std::optional<std::int32_t> OptionalInt(const boost::json::object* o, std::string_view key) {
+  if (!o) return std::nullopt;
+  if (const auto* v = o->if_contains(key); v && v->is_number()) return v->to_number<std::int32_t>();
+  return std::nullopt;
+}
+
 net::Response EmptyReply(unsigned status) {
   net::Response r;
   r.status = status;
@@ -91,7 +129,7 @@ LambdaService::LambdaService(LambdaContext context)
 
 net::Response LambdaService::Handle(std::string_view method, std::string_view target,
                                     std::string_view body, std::string_view account,
-                                    std::string_view region, std::optional<Timestamp> replay_at) {
+                                    std::string_view region, const JournalEntry* replay) {
   wire::RouteMatch route;
   const wire::RouteStatus routed = router_.Route(method, target, &route);
   if (routed != wire::RouteStatus::kOk) return FromWireError(wire::RenderLambdaRouteFailure(routed));
@@ -119,19 +157,21 @@ net::Response LambdaService::Handle(std::string_view method, std::string_view ta
                                : ErrorCode::kInvalidRequestContent;
     return ErrorReply(Status(code, std::move(failure->message)));
   }
+  const boost::json::object* object = body.empty() ? nullptr : &json.get_object();
   if (method == "GET" || method == "HEAD") {
-    LambdaCall call{account, region, route, body.empty() ? nullptr : &json.get_object(),
-                    context_.registry.clock().Now()};
+    IdSequence none(0);
+    LambdaCall call{account, region, route, object, context_.registry.clock().Now(), &none};
     return handler(context_, call);
   }
   std::lock_guard<std::mutex> lock(context_.write_mutex);
-  const Timestamp now = replay_at.value_or(context_.registry.clock().Now());
-  LambdaCall call{account, region, route, body.empty() ? nullptr : &json.get_object(), now};
+  const Timestamp now = replay ? replay->at : context_.registry.clock().Now();
+  IdSequence ids(replay ? replay->seed : IdSequence::RandomSeed());
+  LambdaCall call{account, region, route, object, now, &ids};
   net::Response response = handler(context_, call);
-  if (response.status < 300 && context_.journal && !replay_at) {
+  if (response.status < 300 && context_.journal && !replay) {
     Status saved = context_.journal->Append(JournalEntry{std::string(account), std::string(region),
                                                          std::string(method), std::string(target),
-                                                         std::string(body), now});
+                                                         std::string(body), now, ids.seed()});
     if (!saved.ok()) return ErrorReply(saved);
   }
   return response;

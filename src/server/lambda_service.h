@@ -18,6 +18,7 @@
 #include "server/account_registry.h"
 #include "server/journal.h"
 #include "server/paging.h"
+#include "server/request_id.h"
 #include "server/scheduler.h"
 #include "server/settings.h"
 #include "wire/json_response.h"
@@ -42,6 +43,7 @@ struct LambdaCall {
   const wire::RouteMatch& route;
   const boost::json::object* body;  // the JSON body, or null when there is none
   Timestamp now;
+  IdSequence* ids;  // the RevisionIds this call may hand out (the same again on replay)
 
   // The URI label `name` (always present: the router matched the template).
   std::string_view Label(std::string_view name) const { return route.Label(name).value_or(""); }
@@ -57,21 +59,33 @@ class LambdaService {
   explicit LambdaService(LambdaContext context);
 
   // Answers one Lambda request. `target` is the raw request target; `body` the raw body. A
-  // successful write is journaled before this returns. `replay_at` replays a journaled
-  // request at its original time, without journaling it again.
+  // successful write is journaled before this returns. `replay` replays a journaled request
+  // at its original time and with its original id seed, without journaling it again.
   net::Response Handle(std::string_view method, std::string_view target, std::string_view body,
                        std::string_view account, std::string_view region,
-                       std::optional<Timestamp> replay_at = std::nullopt);
+                       const JournalEntry* replay = nullptr);
 
  private:
   LambdaContext context_;
   wire::RestRouter router_;
 };
 
+// Schedules config `ticket` of `function`:`qualifier` to become READY after the allocation
+// delay from `now`, and journals that when it happens (a stale ticket is ignored).
+void ScheduleProvisioningReady(LambdaContext& ctx, const std::string& account,
+                               const std::string& region, engine::ProvisioningTicket ticket,
+                               std::string function, std::string qualifier, Timestamp now);
+
 // Reply helpers shared by the handlers.
 net::Response JsonReply(unsigned status, std::string body);
 net::Response EmptyReply(unsigned status);
 net::Response ErrorReply(const Status& status);
+
+// Body members, read after the model validator has checked their types: the string at
+// `key`, or `fallback` when absent; the optional forms say whether it was sent.
+std::string StringOr(const boost::json::object& o, std::string_view key, std::string_view fallback);
+std::optional<std::string> OptionalString(const boost::json::object* o, std::string_view key);
+std::optional<std::int32_t> OptionalInt(const boost::json::object* o, std::string_view key);
 
 // Lambda returns at most 50 items per List* response.
 inline constexpr std::size_t kMaxListItems = 50;

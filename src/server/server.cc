@@ -72,7 +72,7 @@ Status Server::Restore() {
       });
       return Status::Ok();
     }
-    const net::Response r = lambda_.Handle(e.method, e.target, e.body, e.account, e.region, e.at);
+    const net::Response r = lambda_.Handle(e.method, e.target, e.body, e.account, e.region, &e);
     if (r.status >= 300) {
       return Status(ErrorCode::kInternal, "journal replay of " + e.method + " " + e.target +
                                               " failed with " + std::to_string(r.status) + ": " +

@@ -32,6 +32,14 @@ JsonObjectWriter& JsonObjectWriter::Int(std::string_view key, std::int64_t value
   return *this;
 }
 
+JsonObjectWriter& JsonObjectWriter::Double(std::string_view key, double value) {
+  Key(key);
+  char digits[32];
+  const auto result = std::to_chars(digits, digits + sizeof(digits), value);
+  out_->append(digits, result.ptr);
+  return *this;
+}
+
 JsonObjectWriter& JsonObjectWriter::Bool(std::string_view key, bool value) {
   Key(key);
   out_->append(value ? "true" : "false");

@@ -25,6 +25,8 @@ class JsonObjectWriter {
 
   JsonObjectWriter& String(std::string_view key, std::string_view value);
   JsonObjectWriter& Int(std::string_view key, std::int64_t value);
+  // The shortest decimal that reads back as `value` ("0.2", "1573686021.479"); finite only.
+  JsonObjectWriter& Double(std::string_view key, double value);
   JsonObjectWriter& Bool(std::string_view key, bool value);
   JsonObjectWriter& Null(std::string_view key);
   // `json` must already be one valid JSON value; it is copied verbatim.

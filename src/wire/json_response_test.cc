@@ -31,6 +31,12 @@ TEST(JsonResponseTest, WritesObjectsInCallOrder) {
   EXPECT_NO_THROW(boost::json::parse(out));
 }
 
+TEST(JsonResponseTest, DoublesAreShortestRoundTrip) {
+  std::string out;
+  JsonObjectWriter(&out).Double("w", 0.2).Double("t", 1573686021.479).Double("one", 1).Close();
+  EXPECT_EQ(out, R"({"w":0.2,"t":1573686021.479,"one":1})");
+}
+
 TEST(JsonResponseTest, EmptyObject) {
   std::string out = "x";
   JsonObjectWriter(&out).Close();
