@@ -76,6 +76,9 @@ TEST(FunctionRefTest, BareNameOver64IsInvalidParameter) {
                 "' at 'functionName' failed to satisfy constraint: Member must have length less "
                 "than or equal to 64");
   EXPECT_TRUE(ParseFunctionRef(std::string(64, 'a'), Shape::kFunctionName).ok());
+  // In the Namespaced shape it parses, and then names no function (AWS-recorded,
+  // function_name_too_long-get_function: ResourceNotFoundException).
+  EXPECT_TRUE(ParseFunctionRef(name, Shape::kNamespacedFunctionName).ok());
 }
 
 // AWS-recorded: test_function_arns[long_function_arn_exc].

@@ -364,6 +364,10 @@ bool SamePublishedContent(const FunctionConfig& latest, const FunctionConfig& pu
 StatusOr<std::uint32_t> Account::PublishVersion(std::string_view input, Timestamp now,
                                                 const PublishVersionOptions& options) {
   HR_ASSIGN_OR_RETURN(Function * fn, FindUnqualified(input));
+  if (!options.expected_revision_id.empty() &&
+      options.expected_revision_id != fn->versions[0].config.revision_id) {
+    return RevisionMismatch();
+  }
   if (options.only_if_changed) {
     for (auto n = static_cast<std::uint32_t>(fn->versions.size()) - 1; n > 0; --n) {
       const Version& v = fn->versions[n];
@@ -742,6 +746,16 @@ PoolView Account::Pool() const {
   v.claimed = v.unreserved_busy + v.allocated;
   v.function_count = static_cast<std::int64_t>(by_name_.size());
   return v;
+}
+
+std::int64_t Account::TotalCodeSize() const {
+  std::int64_t total = 0;
+  for (const auto& [name, slot] : by_name_) {
+    for (const Version& v : functions_[slot].versions) {
+      if (v.live) total += v.config.code_size;
+    }
+  }
+  return total;
 }
 
 void Account::SetConcurrencyLimit(std::int64_t limit, Timestamp now) {

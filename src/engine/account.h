@@ -274,6 +274,9 @@ class Account {
 
   // ---- The account --------------------------------------------------------------------
   PoolView Pool() const;
+  // AccountUsage.TotalCodeSize: the code size of every live version of every function
+  // ($LATEST included; a published version counts its own copy, as AWS counts it).
+  std::int64_t TotalCodeSize() const;
   // A new applied value of L-B99A9384 (e.g. an approved quota increase).
   void SetConcurrencyLimit(std::int64_t limit, Timestamp now);
 

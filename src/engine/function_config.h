@@ -39,6 +39,7 @@ struct FunctionConfig {
   std::int32_t memory_size = 128;           // MiB, 128–10,240
   std::int32_t timeout = 3;                 // seconds, 1–900
   std::map<std::string, std::string> environment;  // Environment.Variables
+  bool has_environment = false;  // Environment was ever set (AWS omits it until then)
   std::vector<std::string> architectures{"x86_64"};  // "x86_64" or "arm64"
   std::int32_t ephemeral_storage_mb = 512;  // EphemeralStorage.Size, MiB, 512–10,240
   std::string package_type = "Zip";         // "Zip" or "Image"; fixed at creation
@@ -77,6 +78,8 @@ struct PublishVersionOptions {
   std::string revision_id;
   // $LATEST's new RevisionId (AWS gives $LATEST a new one on every publish). Empty: keep.
   std::string latest_revision_id;
+  // PublishVersion's RevisionId: when non-empty it must equal $LATEST's (kPreconditionFailed).
+  std::string expected_revision_id;
 };
 
 }  // namespace hr::engine

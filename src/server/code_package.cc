@@ -35,6 +35,11 @@ StatusOr<CodePackage> DecodeCodePackage(std::string_view base64) {
   SHA256(reinterpret_cast<const unsigned char*>(p.zip.data()), p.zip.size(), digest);
   p.sha256.resize(4 * ((SHA256_DIGEST_LENGTH + 2) / 3));
   EVP_EncodeBlock(reinterpret_cast<unsigned char*>(p.sha256.data()), digest, SHA256_DIGEST_LENGTH);
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char byte : digest) {
+    p.key += kHex[byte >> 4];
+    p.key += kHex[byte & 0xF];
+  }
   p.size = static_cast<std::int64_t>(p.zip.size());
   return p;
 }

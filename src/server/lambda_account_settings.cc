@@ -11,8 +11,11 @@ constexpr std::int64_t kCodeSizeUnzipped = 262'144'000;
 constexpr std::int64_t kCodeSizeZipped = 52'428'800;
 
 net::Response GetAccountSettings(LambdaContext& ctx, const LambdaCall& call) {
-  const engine::PoolView pool =
-      ctx.registry.With(call.account, call.region, [](engine::Account& a) { return a.Pool(); });
+  std::int64_t code_size = 0;
+  const engine::PoolView pool = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
+    code_size = a.TotalCodeSize();
+    return a.Pool();
+  });
   std::string limit, usage, body;
   wire::JsonObjectWriter(&limit)
       .Int("TotalCodeSize", kTotalCodeSize)
@@ -21,7 +24,7 @@ net::Response GetAccountSettings(LambdaContext& ctx, const LambdaCall& call) {
       .Int("ConcurrentExecutions", pool.limit)
       .Int("UnreservedConcurrentExecutions", pool.unreserved)
       .Close();
-  wire::JsonObjectWriter(&usage).Int("TotalCodeSize", 0).Int("FunctionCount", pool.function_count).Close();
+  wire::JsonObjectWriter(&usage).Int("TotalCodeSize", code_size).Int("FunctionCount", pool.function_count).Close();
   wire::JsonObjectWriter(&body).Raw("AccountLimit", limit).Raw("AccountUsage", usage).Close();
   return JsonReply(200, std::move(body));
 }

@@ -8,6 +8,8 @@
 
 #include <string>
 
+#include <openssl/sha.h>
+
 #include "server/code_package.h"
 #include "server/iso_time.h"
 #include "server/lambda_service.h"
@@ -21,7 +23,24 @@ bool SupportedRuntime(std::string_view runtime) {
          runtime.substr(0, 7) == "python3";
 }
 
-void WriteConfiguration(std::string* out, const engine::FunctionConfigView& v, bool pending);
+// How a response shows a configuration: just created (State Pending), just updated
+// (LastUpdateStatus InProgress), settled, or as a List* item (no state, no runtime version).
+enum class ConfigurationForm { kCreated, kUpdated, kSettled, kListed };
+
+constexpr std::string_view kCreatingReason = "The function is being created.";
+
+// "arn:aws:lambda:<region>::runtime:<64 hex>": a stable id per runtime, as AWS prints one.
+std::string RuntimeVersionArn(std::string_view region, std::string_view runtime) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(runtime.data()), runtime.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string arn = "arn:aws:lambda:" + std::string(region) + "::runtime:";
+  for (unsigned char byte : digest) {
+    arn += kHex[byte >> 4];
+    arn += kHex[byte & 0xF];
+  }
+  return arn;
+}
 
 // The fields CreateFunction and UpdateFunctionConfiguration both set; absent ones are kept.
 // The model validator has checked their types.
@@ -32,6 +51,7 @@ void ApplySettableFields(const boost::json::object& body, engine::FunctionConfig
   if (const auto* v = body.if_contains("Timeout")) config.timeout = v->to_number<std::int32_t>();
   if (const auto* v = body.if_contains("MemorySize")) config.memory_size = v->to_number<std::int32_t>();
   if (const auto* env = body.if_contains("Environment"); env && env->is_object()) {
+    config.has_environment = true;
     config.environment.clear();
     if (const auto* vars = env->get_object().if_contains("Variables"); vars && vars->is_object()) {
       for (const auto& [key, value] : vars->get_object()) {
@@ -49,7 +69,8 @@ Status CheckRuntime(std::string_view runtime) {
   return Status(ErrorCode::kInvalidParameter, std::move(message));
 }
 
-void WriteConfiguration(std::string* out, const engine::FunctionConfigView& v, bool pending) {
+void WriteConfiguration(std::string* out, const engine::FunctionConfigView& v, std::string_view region,
+                        ConfigurationForm form) {
   const engine::FunctionConfig& c = v.config;
   std::string environment, variables = "{";
   bool first = true;
@@ -68,7 +89,7 @@ void WriteConfiguration(std::string* out, const engine::FunctionConfigView& v, b
     wire::AppendJsonString(&architectures, c.architectures[i]);
   }
   architectures += ']';
-  std::string storage, tracing, snap, logging;
+  std::string storage, tracing, snap, logging, runtime_version;
   wire::JsonObjectWriter(&storage).Int("Size", c.ephemeral_storage_mb).Close();
   wire::JsonObjectWriter(&tracing).String("Mode", "PassThrough").Close();
   wire::JsonObjectWriter(&snap).String("ApplyOn", "None").String("OptimizationStatus", "Off").Close();
@@ -89,21 +110,38 @@ void WriteConfiguration(std::string* out, const engine::FunctionConfigView& v, b
       .Int("MemorySize", c.memory_size)
       .String("LastModified", FormatLambdaTimestamp(c.last_modified))
       .String("CodeSha256", c.code_sha256)
-      .String("Version", v.version)
-      .Raw("Environment", environment)
-      .Raw("TracingConfig", tracing)
-      .String("RevisionId", c.revision_id)
-      .String("State", pending ? "Pending" : "Active");
-  if (pending) {
-    w.String("StateReason", "The function is being created.").String("StateReasonCode", "Creating");
+      .String("Version", v.version);
+  // AWS leaves Environment out until it is set.
+  if (c.has_environment) w.Raw("Environment", environment);
+  w.Raw("TracingConfig", tracing).String("RevisionId", c.revision_id);
+  // List items carry no state (AWS-recorded list_versions_result).
+  if (form != ConfigurationForm::kListed) {
+    w.String("State", form == ConfigurationForm::kCreated ? "Pending" : "Active");
   }
-  w.String("LastUpdateStatus", "Successful")
-      .String("PackageType", c.package_type)
+  // Each change reports the "Creating" reason, as AWS does (AWS-recorded update responses).
+  switch (form) {
+    case ConfigurationForm::kCreated:
+      w.String("StateReason", kCreatingReason).String("StateReasonCode", "Creating");
+      break;
+    case ConfigurationForm::kUpdated:
+      w.String("LastUpdateStatus", "InProgress")
+          .String("LastUpdateStatusReason", kCreatingReason)
+          .String("LastUpdateStatusReasonCode", "Creating");
+      break;
+    case ConfigurationForm::kSettled: w.String("LastUpdateStatus", "Successful"); break;
+    case ConfigurationForm::kListed: break;
+  }
+  w.String("PackageType", c.package_type)
       .Raw("Architectures", architectures)
       .Raw("EphemeralStorage", storage)
-      .Raw("SnapStart", snap)
-      .Raw("LoggingConfig", logging)
-      .Close();
+      .Raw("SnapStart", snap);
+  if (form != ConfigurationForm::kListed) {
+    wire::JsonObjectWriter(&runtime_version)
+        .String("RuntimeVersionArn", RuntimeVersionArn(region, c.runtime))
+        .Close();
+    w.Raw("RuntimeVersionConfig", runtime_version);
+  }
+  w.Raw("LoggingConfig", logging).Close();
 }
 
 }  // namespace
@@ -121,9 +159,11 @@ net::Response CreateFunction(LambdaContext& ctx, const LambdaCall& call) {
   }
   auto package = DecodeCodePackage(zip->get_string());
   if (!package.ok()) return ErrorReply(package.status());
+  if (Status stored = ctx.code.Put(package->key, package->zip); !stored.ok()) return ErrorReply(stored);
   ApplySettableFields(body, config);
   config.code_sha256 = package->sha256;
   config.code_size = package->size;
+  config.code_key = package->key;
   config.revision_id = call.ids->Next();
   const bool publish = body.contains("Publish") && body.at("Publish").is_bool() &&
                        body.at("Publish").get_bool();
@@ -145,7 +185,7 @@ net::Response CreateFunction(LambdaContext& ctx, const LambdaCall& call) {
   });
   if (!view.ok()) return ErrorReply(view.status());
   std::string out;
-  WriteConfiguration(&out, *view, /*pending=*/true);
+  WriteConfiguration(&out, *view, call.region, ConfigurationForm::kCreated);
   return JsonReply(201, std::move(out));
 }
 
@@ -166,7 +206,7 @@ net::Response UpdateFunctionConfiguration(LambdaContext& ctx, const LambdaCall& 
   });
   if (!view.ok()) return ErrorReply(view.status());
   std::string out;
-  WriteConfiguration(&out, *view, /*pending=*/false);
+  WriteConfiguration(&out, *view, call.region, ConfigurationForm::kUpdated);
   return JsonReply(200, std::move(out));
 }
 
@@ -178,9 +218,10 @@ net::Response UpdateFunctionCode(LambdaContext& ctx, const LambdaCall& call) {
   }
   auto package = DecodeCodePackage(zip->get_string());
   if (!package.ok()) return ErrorReply(package.status());
+  if (Status stored = ctx.code.Put(package->key, package->zip); !stored.ok()) return ErrorReply(stored);
   const bool publish = call.body->contains("Publish") && call.body->at("Publish").is_bool() &&
                        call.body->at("Publish").get_bool();
-  engine::FunctionCodeUpdate code{package->sha256, package->size, "", call.ids->Next()};
+  engine::FunctionCodeUpdate code{package->sha256, package->size, package->key, call.ids->Next()};
   auto view = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
                                     -> StatusOr<engine::FunctionConfigView> {
     const std::string_view name = call.Label("FunctionName");
@@ -196,14 +237,14 @@ net::Response UpdateFunctionCode(LambdaContext& ctx, const LambdaCall& call) {
   });
   if (!view.ok()) return ErrorReply(view.status());
   std::string out;
-  WriteConfiguration(&out, *view, /*pending=*/false);
+  WriteConfiguration(&out, *view, call.region, ConfigurationForm::kUpdated);
   return JsonReply(200, std::move(out));
 }
 
 namespace {
 
 void WriteListed(std::string* out, const engine::FunctionConfigView& v) {
-  WriteConfiguration(out, v, /*pending=*/false);
+  WriteConfiguration(out, v, /*region=*/"", ConfigurationForm::kListed);
 }
 
 }  // namespace
@@ -229,7 +270,7 @@ net::Response GetFunctionConfiguration(LambdaContext& ctx, const LambdaCall& cal
   });
   if (!view.ok()) return ErrorReply(view.status());
   std::string out;
-  WriteConfiguration(&out, *view, /*pending=*/false);
+  WriteConfiguration(&out, *view, call.region, ConfigurationForm::kSettled);
   return JsonReply(200, std::move(out));
 }
 
@@ -247,8 +288,12 @@ net::Response GetFunction(LambdaContext& ctx, const LambdaCall& call) {
   });
   if (!view.ok()) return ErrorReply(view.status());
   std::string configuration, code, concurrency, out;
-  WriteConfiguration(&configuration, *view, /*pending=*/false);
-  wire::JsonObjectWriter(&code).String("RepositoryType", "S3").Close();
+  WriteConfiguration(&configuration, *view, call.region, ConfigurationForm::kSettled);
+  // Location serves the zip from this server, as a presigned S3 URL would.
+  wire::JsonObjectWriter(&code)
+      .String("RepositoryType", "S3")
+      .String("Location", std::string(call.endpoint) + "/_headroom/code/" + view->config.code_key + ".zip")
+      .Close();
   wire::JsonObjectWriter w(&out);
   w.Raw("Configuration", configuration).Raw("Code", code);
   if (reserved) {
@@ -275,6 +320,7 @@ net::Response PublishVersion(LambdaContext& ctx, const LambdaCall& call) {
     if (const auto* d = call.body->if_contains("Description"); d && d->is_string()) {
       options.description = std::string(d->get_string());
     }
+    options.expected_revision_id = OptionalString(call.body, "RevisionId").value_or("");
   }
   auto view = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
                                     -> StatusOr<engine::FunctionConfigView> {
@@ -285,7 +331,7 @@ net::Response PublishVersion(LambdaContext& ctx, const LambdaCall& call) {
   });
   if (!view.ok()) return ErrorReply(view.status());
   std::string out;
-  WriteConfiguration(&out, *view, /*pending=*/false);
+  WriteConfiguration(&out, *view, call.region, ConfigurationForm::kSettled);
   return JsonReply(201, std::move(out));
 }
 

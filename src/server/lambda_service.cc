@@ -129,7 +129,8 @@ LambdaService::LambdaService(LambdaContext context)
 
 net::Response LambdaService::Handle(std::string_view method, std::string_view target,
                                     std::string_view body, std::string_view account,
-                                    std::string_view region, const JournalEntry* replay) {
+                                    std::string_view region, std::string_view endpoint,
+                                    const JournalEntry* replay) {
   wire::RouteMatch route;
   const wire::RouteStatus routed = router_.Route(method, target, &route);
   if (routed != wire::RouteStatus::kOk) return FromWireError(wire::RenderLambdaRouteFailure(routed));
@@ -160,13 +161,13 @@ net::Response LambdaService::Handle(std::string_view method, std::string_view ta
   const boost::json::object* object = body.empty() ? nullptr : &json.get_object();
   if (method == "GET" || method == "HEAD") {
     IdSequence none(0);
-    LambdaCall call{account, region, route, object, context_.registry.clock().Now(), &none};
+    LambdaCall call{account, region, route, object, context_.registry.clock().Now(), &none, endpoint};
     return handler(context_, call);
   }
   std::lock_guard<std::mutex> lock(context_.write_mutex);
   const Timestamp now = replay ? replay->at : context_.registry.clock().Now();
   IdSequence ids(replay ? replay->seed : IdSequence::RandomSeed());
-  LambdaCall call{account, region, route, object, now, &ids};
+  LambdaCall call{account, region, route, object, now, &ids, endpoint};
   net::Response response = handler(context_, call);
   if (response.status < 300 && context_.journal && !replay) {
     Status saved = context_.journal->Append(JournalEntry{std::string(account), std::string(region),

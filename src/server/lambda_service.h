@@ -16,6 +16,7 @@
 #include "base/time.h"
 #include "net/response.h"
 #include "server/account_registry.h"
+#include "server/code_store.h"
 #include "server/journal.h"
 #include "server/paging.h"
 #include "server/request_id.h"
@@ -30,6 +31,7 @@ namespace hr::server {
 // journal entries, so the journal's order is the order they were applied.
 struct LambdaContext {
   AccountRegistry& registry;
+  CodeStore& code;
   Scheduler& scheduler;
   const ServerSettings& settings;
   Journal* journal;  // null: nothing is persisted
@@ -44,6 +46,7 @@ struct LambdaCall {
   const boost::json::object* body;  // the JSON body, or null when there is none
   Timestamp now;
   IdSequence* ids;  // the RevisionIds this call may hand out (the same again on replay)
+  std::string_view endpoint;  // "http://<Host>" as the client addressed us; empty on replay
 
   // The URI label `name` (always present: the router matched the template).
   std::string_view Label(std::string_view name) const { return route.Label(name).value_or(""); }
@@ -63,7 +66,7 @@ class LambdaService {
   // at its original time and with its original id seed, without journaling it again.
   net::Response Handle(std::string_view method, std::string_view target, std::string_view body,
                        std::string_view account, std::string_view region,
-                       const JournalEntry* replay = nullptr);
+                       std::string_view endpoint, const JournalEntry* replay = nullptr);
 
  private:
   LambdaContext context_;

@@ -14,6 +14,7 @@ namespace hr::server {
 namespace {
 
 constexpr std::string_view kAdminPrefix = "/_headroom/";
+constexpr std::string_view kCodePrefix = "/_headroom/code/";
 constexpr std::string_view kAdminTokenHeader = "x-headroom-admin-token";
 
 core::Tunables TunablesFrom(const ServerSettings& s) {
@@ -27,6 +28,33 @@ net::Response AdminError(unsigned status, std::string_view message) {
   std::string body;
   wire::JsonObjectWriter(&body).String("message", message).Close();
   return JsonReply(status, std::move(body));
+}
+
+// AWS's request limits: CreateFunction and UpdateFunctionCode take up to 69,905,067 bytes
+// (a 50 MB zip, base64 in JSON; "Request must be smaller than 69905067 bytes for the
+// CreateFunction operation"); everything else fits Lambda's 6 MB payload limit.
+constexpr std::uint64_t kMaxCodeRequestBytes = 69'905'067;
+constexpr std::uint64_t kMaxRequestBytes = 6 * 1024 * 1024 + 64 * 1024;
+
+std::uint64_t BodyLimitFor(std::string_view method, std::string_view target) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  const bool create = method == "POST" && (path == "/2015-03-31/functions" ||
+                                           path == "/2015-03-31/functions/");
+  const bool update_code = method == "PUT" && path.rfind("/2015-03-31/functions/", 0) == 0 &&
+                           path.size() > 5 && path.substr(path.size() - 5) == "/code";
+  return create || update_code ? kMaxCodeRequestBytes : kMaxRequestBytes;
+}
+
+// What the HTTP layer rejects itself (oversize, slow or malformed requests), in Lambda's
+// error shape with the status the HTTP layer chose.
+net::Response RenderTransportError(unsigned status, std::string_view reason) {
+  const ErrorCode code = status == 413  ? ErrorCode::kRequestTooLarge
+                         : status >= 500 ? ErrorCode::kInternal
+                                         : ErrorCode::kInvalidRequestContent;
+  net::Response r = ErrorReply(Status(code, std::string(reason)));
+  r.status = status;
+  r.headers.push_back({"x-amzn-RequestId", NewRequestId()});
+  return r;
 }
 
 }  // namespace
@@ -57,7 +85,8 @@ Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
       registry_(TunablesFrom(settings_), *clock_),
       store_(std::move(store)),
       journal_(std::move(journal)),
-      lambda_(LambdaContext{registry_, scheduler_, settings_, journal_.get(), write_mutex_}),
+      code_((std::filesystem::path(settings_.data_dir) / "code").string()),
+      lambda_(LambdaContext{registry_, code_, scheduler_, settings_, journal_.get(), write_mutex_}),
       scheduler_(*clock_) {}
 
 Status Server::Restore() {
@@ -72,7 +101,7 @@ Status Server::Restore() {
       });
       return Status::Ok();
     }
-    const net::Response r = lambda_.Handle(e.method, e.target, e.body, e.account, e.region, &e);
+    const net::Response r = lambda_.Handle(e.method, e.target, e.body, e.account, e.region, "", &e);
     if (r.status >= 300) {
       return Status(ErrorCode::kInternal, "journal replay of " + e.method + " " + e.target +
                                               " failed with " + std::to_string(r.status) + ": " +
@@ -91,6 +120,9 @@ Status Server::Start() {
   options.handler = [this](net::Request&& request, net::Responder responder) {
     Handle(std::move(request), std::move(responder));
   };
+  options.limits.max_body_bytes = kMaxCodeRequestBytes;
+  options.body_limit = &BodyLimitFor;
+  options.render_error = &RenderTransportError;
   http_ = std::make_unique<net::HttpServer>(std::move(options));
   if (auto ec = http_->Start()) {
     return Status(ErrorCode::kInternal, "cannot listen on " + settings_.host + ":" +
@@ -106,16 +138,33 @@ void Server::Stop() {
 void Server::Handle(net::Request&& request, net::Responder responder) {
   net::Response response;
   const std::string_view target = request.Target();
-  if (target.substr(0, kAdminPrefix.size()) == kAdminPrefix) {
+  if (target.substr(0, kCodePrefix.size()) == kCodePrefix) {
+    response = ServeCode(target.substr(kCodePrefix.size()));
+  } else if (target.substr(0, kAdminPrefix.size()) == kAdminPrefix) {
     response = HandleAdmin(request);
   } else {
     if (std::optional<Caller> caller = IdentifyCaller(request, settings_, &response)) {
+      const std::string endpoint = "http://" + std::string(request.Header("Host"));
       response = lambda_.Handle(request.Method(), target, request.Body(), caller->account,
-                                caller->region);
+                                caller->region, endpoint);
     }
   }
   response.headers.push_back({"x-amzn-RequestId", NewRequestId()});
   responder.Send(std::move(response));
+}
+
+// GetFunction's Code.Location. Like a presigned URL it needs no credentials: the key is the
+// zip's SHA-256, so only someone who was told the location can name it.
+net::Response Server::ServeCode(std::string_view name) const {
+  std::string_view key = name.substr(0, name.find('?'));
+  if (key.size() > 4 && key.substr(key.size() - 4) == ".zip") key.remove_suffix(4);
+  std::optional<std::string> zip = code_.Read(key);
+  if (!zip) return AdminError(404, "no such code package");
+  net::Response r;
+  r.status = 200;
+  r.headers.push_back({"Content-Type", "application/zip"});
+  r.body = std::move(*zip);
+  return r;
 }
 
 net::Response Server::HandleAdmin(const net::Request& request) {

@@ -1,6 +1,7 @@
 #pragma once
 // Server: `headroom serve`. It owns the clock, the engine (through the AccountRegistry), the
 // scheduler and the HTTP server, and sends each request to its service:
+//   /_headroom/code/ the deployment packages GetFunction's Code.Location points at;
 //   /_headroom/...   the admin endpoints (health, clock, state), behind the admin token;
 //   anything else    the Lambda rest-json API, as the caller identified by its SigV4
 //                    credential (account from a 12-digit access key id, Region from the
@@ -17,6 +18,7 @@
 #include "base/status.h"
 #include "net/http_server.h"
 #include "server/account_registry.h"
+#include "server/code_store.h"
 #include "server/journal.h"
 #include "server/lambda_service.h"
 #include "server/scheduler.h"
@@ -45,6 +47,7 @@ class Server {
   Status Restore();
   void Handle(net::Request&& request, net::Responder responder);
   net::Response HandleAdmin(const net::Request& request);
+  net::Response ServeCode(std::string_view name) const;
 
   const ServerSettings settings_;
   const std::unique_ptr<Clock> clock_;
@@ -53,6 +56,7 @@ class Server {
   const std::unique_ptr<store::StateStore> store_;
   const std::unique_ptr<Journal> journal_;
   std::mutex write_mutex_;  // see LambdaContext
+  CodeStore code_;
   LambdaService lambda_;
   // Declared after lambda_ so that it stops (joining its thread) before the context its
   // tasks use goes away.

@@ -4,7 +4,7 @@
 //
 // Called by wire/lambda_errors.cc and the protocol handlers, from any thread; stateless.
 // Strings are escaped by Boost.JSON's serializer (quotes, backslashes, control characters as
-// \uXXXX; other bytes, UTF-8 included, pass through unchanged).
+// \uXXXX; well-formed UTF-8 passes through unchanged, ill-formed bytes become U+FFFD).
 
 #include <cstdint>
 #include <string>
@@ -12,7 +12,11 @@
 
 namespace hr::wire {
 
-// Appends `text` to *out as a quoted, escaped JSON string.
+// `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD, so that
+// what a client sent (a bad percent-escape, a raw header byte) can be quoted in JSON.
+std::string ToValidUtf8(std::string_view text);
+
+// Appends `text` to *out as a quoted, escaped JSON string (ill-formed UTF-8 becomes U+FFFD).
 void AppendJsonString(std::string* out, std::string_view text);
 
 // Writes one JSON object into *out, keys in call order:

@@ -37,6 +37,14 @@ TEST(JsonResponseTest, DoublesAreShortestRoundTrip) {
   EXPECT_EQ(out, R"({"w":0.2,"t":1573686021.479,"one":1})");
 }
 
+TEST(JsonResponseTest, IllFormedUtf8BecomesReplacementCharacters) {
+  std::string out;
+  // A stray byte, an overlong NUL, a surrogate, a truncated sequence; valid é and 😀 stay.
+  AppendJsonString(&out, "a\xff" "b\xc0\x80" "c\xed\xa0\x80" "dé😀\xe2\x82");
+  EXPECT_EQ(out, "\"a\uFFFD" "b\uFFFD\uFFFD" "c\uFFFD\uFFFD\uFFFD" "dé😀\uFFFD\uFFFD\"");
+  EXPECT_NO_THROW(boost::json::parse(out));
+}
+
 TEST(JsonResponseTest, EmptyObject) {
   std::string out = "x";
   JsonObjectWriter(&out).Close();
