@@ -317,6 +317,10 @@ class Account {
     std::string revision_id;
     std::optional<std::pair<std::uint32_t, double>> additional_version;  // weighted routing
   };
+  struct Policy {
+    std::vector<PolicyStatement> statements;
+    std::string revision_id;  // the policy's own, renewed by every change
+  };
   // The fields admission reads come first, so that one decision touches as few cache
   // lines as possible.
   struct Function {
@@ -329,7 +333,7 @@ class Account {
     std::map<std::string, std::uint32_t> provisioned;  // qualifier -> config slot
     std::map<std::string, EventInvokeConfig> event_invoke;  // "$LATEST", "7" or an alias
     // Resource policies by qualifier: "" is the unqualified function's.
-    std::map<std::string, std::vector<PolicyStatement>> policies;
+    std::map<std::string, Policy> policies;
     Timestamp created_at;
   };
   struct ProvisionedConfig {

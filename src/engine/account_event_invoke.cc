@@ -46,13 +46,14 @@ std::string DescribeDestinations(const EventInvokeChange& change) {
 StatusOr<EventInvokeConfigView> Account::PutFunctionEventInvokeConfig(
     std::string_view input, std::optional<std::string_view> qualifier,
     const EventInvokeChange& change, Timestamp now) {
-  HR_ASSIGN_OR_RETURN(SettingsTarget t, ResolveSettingsTarget(input, qualifier));
-  if (!t.exists) return FunctionDoesNotExist();
+  // The settings are checked before the function (AWS-recorded, put_functionname_nootherargs).
   if (!change.maximum_retry_attempts && !change.maximum_event_age_seconds && !change.on_success &&
       !change.on_failure) {
     return Status(ErrorCode::kInvalidParameter,
                   "You must specify at least one of error handling or destination setting.");
   }
+  HR_ASSIGN_OR_RETURN(SettingsTarget t, ResolveSettingsTarget(input, qualifier));
+  if (!t.exists) return FunctionDoesNotExist();
   for (const std::optional<std::string>* d : {&change.on_success, &change.on_failure}) {
     if (!*d || (*d)->empty()) continue;
     const std::string& arn = **d;
@@ -80,6 +81,8 @@ StatusOr<EventInvokeConfigView> Account::PutFunctionEventInvokeConfig(
 StatusOr<EventInvokeConfigView> Account::UpdateFunctionEventInvokeConfig(
     std::string_view input, std::optional<std::string_view> qualifier,
     const EventInvokeChange& change, Timestamp now) {
+  HR_ASSIGN_OR_RETURN(SettingsTarget t, ResolveSettingsTarget(input, qualifier));
+  if (!t.exists) return FunctionDoesNotExist();
   HR_ASSIGN_OR_RETURN(const EventInvokeConfigView current,
                       GetFunctionEventInvokeConfig(input, qualifier));
   EventInvokeChange merged = change;

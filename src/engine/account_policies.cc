@@ -19,16 +19,22 @@ bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// "*", a 12-digit account, an ARN, or a service principal ("events.amazonaws.com").
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// "*", a 12-digit account, an ARN, or an AWS service principal ("events.amazonaws.com",
+// "alexa-appkit.amazon.com"); "invalid.nonaws.com" is refused (AWS-recorded).
 bool ValidPrincipal(std::string_view p) {
   if (p == "*" || (p.size() == 12 && AllDigits(p)) || p.substr(0, 4) == "arn:") return true;
-  const std::size_t dot = p.find('.');
-  return dot != std::string_view::npos && dot > 0 && dot + 1 < p.size() &&
-         std::all_of(p.begin(), p.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '.' || c == '-';
-         });
+  const bool service_chars = std::all_of(p.begin(), p.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+  });
+  return service_chars && (EndsWith(p, ".amazonaws.com") || EndsWith(p, ".amazon.com") ||
+                           EndsWith(p, ".amazonaws.com.cn"));
 }
+
+constexpr std::string_view kPolicyApi = "GetPolicy";
 
 }  // namespace
 
@@ -48,21 +54,25 @@ StatusOr<PolicyStatement> Account::AddPermission(std::string_view input,
     return Status(ErrorCode::kInvalidParameter,
                   "The provided principal was invalid. Please check the principal and try again.");
   }
-  std::string& revision = RevisionOf(*t.fn, t.key);
+  auto existing = t.fn->policies.find(t.key);
+  const std::string& revision =
+      existing != t.fn->policies.end() ? existing->second.revision_id : RevisionOf(*t.fn, t.key);
   if (!change.expected_revision_id.empty() && change.expected_revision_id != revision) {
-    return RevisionMismatch(t.alias);
+    return RevisionMismatch(kPolicyApi);
   }
-  std::vector<PolicyStatement>& policy = t.fn->policies[t.key];
-  for (const PolicyStatement& s : policy) {
+  if (existing != t.fn->policies.end()) {
+    for (const PolicyStatement& s : existing->second.statements) {
     if (s.sid == statement.sid) {
-      return Status(ErrorCode::kConflict, "The statement id (" + statement.sid +
-                                              ") provided already exists. Please provide a new "
-                                              "statement id, or remove the existing statement.");
+        return Status(ErrorCode::kConflict, "The statement id (" + statement.sid +
+                                                ") provided already exists. Please provide a new "
+                                                "statement id, or remove the existing statement.");
+      }
     }
   }
   statement.resource = t.key.empty() ? Arn(t.name) : Arn(t.name, t.key);
-  policy.push_back(statement);
-  if (!change.revision_id.empty()) revision = change.revision_id;
+  Policy& policy = t.fn->policies[t.key];
+  policy.statements.push_back(statement);
+  policy.revision_id = change.revision_id;
   return statement;
 }
 
@@ -72,8 +82,8 @@ StatusOr<PolicyView> Account::GetPolicy(std::string_view input,
   if (!t.exists) return ResourceDoesNotExist();
   const std::string key = t.key == kLatest ? std::string() : t.key;
   auto it = t.fn->policies.find(key);
-  if (it == t.fn->policies.end() || it->second.empty()) return ResourceDoesNotExist();
-  return PolicyView{it->second, RevisionOf(*t.fn, key)};
+  if (it == t.fn->policies.end()) return ResourceDoesNotExist();
+  return PolicyView{it->second.statements, it->second.revision_id};
 }
 
 Status Account::RemovePermission(std::string_view input, std::optional<std::string_view> qualifier,
@@ -87,14 +97,13 @@ Status Account::RemovePermission(std::string_view input, std::optional<std::stri
   }
   const std::string key = t.key == kLatest ? std::string() : t.key;
   auto it = t.fn->policies.find(key);
-  if (it == t.fn->policies.end() || it->second.empty()) {
+  if (it == t.fn->policies.end()) {
     return Status(ErrorCode::kNotFound, "No policy is associated with the given resource.");
   }
-  std::string& revision = RevisionOf(*t.fn, key);
-  if (!change.expected_revision_id.empty() && change.expected_revision_id != revision) {
-    return RevisionMismatch(t.alias);
+  if (!change.expected_revision_id.empty() && change.expected_revision_id != it->second.revision_id) {
+    return RevisionMismatch(kPolicyApi);
   }
-  auto& policy = it->second;
+  auto& policy = it->second.statements;
   auto statement = std::find_if(policy.begin(), policy.end(),
                                 [&](const PolicyStatement& s) { return s.sid == sid; });
   if (statement == policy.end()) {
@@ -102,8 +111,11 @@ Status Account::RemovePermission(std::string_view input, std::optional<std::stri
                   "Statement " + std::string(sid) + " is not found in resource policy.");
   }
   policy.erase(statement);
-  if (policy.empty()) t.fn->policies.erase(it);
-  if (!change.revision_id.empty()) revision = change.revision_id;
+  if (policy.empty()) {
+    t.fn->policies.erase(it);
+  } else {
+    it->second.revision_id = change.revision_id;
+  }
   return Status::Ok();
 }
 

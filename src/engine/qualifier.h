@@ -45,14 +45,12 @@ inline Status QualifiedNotAllowed() {
                 "function ARN.");
 }
 
-// A RevisionId precondition that failed. AWS points at GetPolicy for an alias's policy and
-// at GetFunction/GetAlias otherwise (AWS-recorded; the rule behind it is unconfirmed).
-inline Status RevisionMismatch(bool alias_policy = false) {
+// A RevisionId precondition that failed; `api` is the call AWS points at to read the current
+// one: "GetFunction/GetAlias", or "GetPolicy" for the permission operations (AWS-recorded).
+inline Status RevisionMismatch(std::string_view api = "GetFunction/GetAlias") {
   return Status(ErrorCode::kPreconditionFailed,
-                std::string("The Revision Id provided does not match the latest Revision Id. Call "
-                            "the ") +
-                    (alias_policy ? "GetPolicy" : "GetFunction/GetAlias") +
-                    " API to retrieve the latest Revision Id");
+                "The Revision Id provided does not match the latest Revision Id. Call the " +
+                    std::string(api) + " API to retrieve the latest Revision Id");
 }
 
 }  // namespace hr::engine

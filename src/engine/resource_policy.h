@@ -27,13 +27,15 @@ struct PolicyStatement {
 
 struct PolicyView {
   std::vector<PolicyStatement> statements;  // in the order they were added
-  std::string revision_id;                  // the qualifier's RevisionId
+  std::string revision_id;                  // the policy's RevisionId
 };
 
-// Where an AddPermission or RemovePermission lands, for the RevisionId precondition.
+// The RevisionId precondition of an AddPermission or RemovePermission, and the policy's
+// new RevisionId. A policy has a RevisionId of its own; before the first statement the
+// precondition is checked against the function's, version's or alias's RevisionId.
 struct PolicyChange {
-  std::string expected_revision_id;  // non-empty: must equal the qualifier's current one
-  std::string revision_id;           // the qualifier's new RevisionId
+  std::string expected_revision_id;  // non-empty: must equal the current one
+  std::string revision_id;           // the policy's new RevisionId
 };
 
 }  // namespace hr::engine

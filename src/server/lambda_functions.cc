@@ -164,28 +164,33 @@ net::Response CreateFunction(LambdaContext& ctx, const LambdaCall& call) {
   config.code_sha256 = package->sha256;
   config.code_size = package->size;
   config.code_key = package->key;
+  // AWS renews the RevisionId when the function turns Active: the Pending reply shows one
+  // that the function no longer has once it can be read back (AWS-recorded).
+  const std::string pending_revision = call.ids->Next();
   config.revision_id = call.ids->Next();
   const bool publish = body.contains("Publish") && body.at("Publish").is_bool() &&
                        body.at("Publish").get_bool();
+  engine::PublishVersionOptions first_version;
+  first_version.revision_id = call.ids->Next();
 
   auto view = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
                                     -> StatusOr<engine::FunctionConfigView> {
     const std::string name(body.at("FunctionName").get_string());
     auto created = a.CreateFunction(name, call.now, config);
     if (!created.ok()) return created.status();
-    std::optional<std::string_view> qualifier;
-    std::string version;
-    if (publish) {
-      auto published = a.PublishVersion(name, call.now);
-      if (!published.ok()) return published.status();
-      version = std::to_string(*published);
-      qualifier = version;
-    }
-    return a.GetFunctionConfiguration(name, qualifier);
+    if (!publish) return a.GetFunctionConfiguration(name, std::nullopt);
+    auto published = a.PublishVersion(name, call.now, first_version);
+    if (!published.ok()) return published.status();
+    const std::string version = std::to_string(*published);
+    return a.GetFunctionConfiguration(name, std::string_view(version));
   });
   if (!view.ok()) return ErrorReply(view.status());
+  // With Publish, the reply is version 1's configuration under the unqualified ARN.
+  engine::FunctionConfigView reply = *view;
+  reply.function_arn = reply.unqualified_arn;
+  reply.config.revision_id = pending_revision;
   std::string out;
-  WriteConfiguration(&out, *view, call.region, ConfigurationForm::kCreated);
+  WriteConfiguration(&out, reply, call.region, ConfigurationForm::kCreated);
   return JsonReply(201, std::move(out));
 }
 
@@ -316,6 +321,7 @@ net::Response PublishVersion(LambdaContext& ctx, const LambdaCall& call) {
   engine::PublishVersionOptions options;
   options.only_if_changed = true;
   options.revision_id = call.ids->Next();
+  options.latest_revision_id = call.ids->Next();  // AWS renews $LATEST's on every publish
   if (call.body) {
     if (const auto* d = call.body->if_contains("Description"); d && d->is_string()) {
       options.description = std::string(d->get_string());

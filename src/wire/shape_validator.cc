@@ -188,7 +188,17 @@ void AppendJavaDouble(std::string& out, double d) {
   AppendInteger(out, static_cast<std::uint64_t>(std::abs(exponent)), exponent < 0);
 }
 
-void AppendJava(std::string& out, const json::value& value) {
+// Java's toString of `value` as the service deserialised it into `shape` (null: unknown),
+// so that an integer sent for a double prints as "2.0", as AWS prints it.
+void AppendJava(std::string& out, const json::value& value, const Shape* shape,
+                const ServiceModel& model) {
+  const bool floating = shape && (shape->type == ShapeType::kDouble || shape->type == ShapeType::kFloat);
+  const Shape* element =
+      shape && shape->element != kNone ? &model.shape(shape->element) : nullptr;
+  if (floating && value.is_number()) {
+    AppendJavaDouble(out, value.to_number<double>());
+    return;
+  }
   switch (value.kind()) {
     case json::kind::null: out += "null"; break;
     case json::kind::bool_: out += value.get_bool() ? "true" : "false"; break;
@@ -205,7 +215,7 @@ void AppendJava(std::string& out, const json::value& value) {
       const char* separator = "";
       for (const json::value& item : value.get_array()) {
         out += std::exchange(separator, ", ");
-        AppendJava(out, item);
+        AppendJava(out, item, element, model);
       }
       out += ']';
       break;
@@ -217,7 +227,8 @@ void AppendJava(std::string& out, const json::value& value) {
         out += std::exchange(separator, ", ");
         out += View(entry.key());
         out += '=';
-        AppendJava(out, entry.value());
+        AppendJava(out, entry.value(), shape && shape->type == ShapeType::kMap ? element : nullptr,
+                   model);
       }
       out += '}';
       break;
@@ -325,6 +336,7 @@ class Path {
 struct Quoted {
   const json::value* json = nullptr;
   std::string_view text;
+  const Shape* shape = nullptr;  // the shape `json` is quoted as
 };
 
 std::optional<std::string_view> FindParam(std::span<const RequestParam> params,
@@ -397,7 +409,7 @@ class Walk {
     }
     unsigned broken = 0;
     if (!OwnViolations(*value, shape, broken)) return false;
-    Report(Quoted{value, {}}, shape, broken);
+    Report(Quoted{value, {}, &shape}, shape, broken);
     if (path_.full()) return true;
     switch (shape.type) {
       case ShapeType::kStructure: return Structure(value->get_object(), shape);
@@ -566,7 +578,7 @@ class Walk {
   // One error for a list or map whose keys or items break `item`'s constraints.
   void ReportItems(const json::value& whole, const Shape& shape, std::string_view lead,
                    const Shape& item, bool not_null) {
-    Quoted quoted{&whole, {}};
+    Quoted quoted{&whole, {}, &shape};
     BeginError(&quoted, shape.sensitive);
     text_ += lead;
     AppendConstraintList(text_, item, model_, not_null);
@@ -580,7 +592,7 @@ class Walk {
     if (!sensitive && value != nullptr) {
       text_ += '\'';
       if (value->json != nullptr) {
-        AppendJava(text_, *value->json);
+        AppendJava(text_, *value->json, value->shape, model_);
       } else {
         text_ += value->text;
       }
