@@ -6,7 +6,7 @@
 CreateFunction (a tiny zip, python3.12, Handler h.h, Role arn:aws:iam::000000000000:role/r),
 then PutFunctionConcurrency 5, so GetFunctionConcurrency answers 200 with a body. moto checks
 that the role exists, so --moto creates it in moto's IAM first. Then it sends the two reads of
-reads.lua once, with the same headers, and prints each status and body. Exits 1 unless
+control_plane.lua once, with the same headers, and prints each status and body. Exits 1 unless
 GetFunctionConcurrency is 200 with ReservedConcurrentExecutions 5.
 """
 import io

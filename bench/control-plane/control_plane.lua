@@ -1,12 +1,14 @@
--- reads.lua: wrk script for control-plane reads over keep-alive (bench/control-plane/run).
+-- control_plane.lua: wrk script for the control-plane benchmark (bench/control-plane/run).
 --
---   wrk -s reads.lua URL -- [mix|gfc] [FUNCTION]
+--   wrk -s control_plane.lua URL -- [mix|gfc|put] [FUNCTION]
 --
 -- mix (default) alternates GetFunctionConcurrency (GET /2019-09-30/functions/FUNCTION/concurrency)
 -- and GetAccountSettings (GET /2016-08-19/account-settings); gfc sends GetFunctionConcurrency
--- only. Every request carries a SigV4-looking Authorization header and X-Amz-Date (signatures
--- are not checked), so the server sees account 000000000000 in us-east-1.
--- done() prints one line for the driver:
+-- only; put sends PutFunctionConcurrency (PUT /2017-10-31/functions/FUNCTION/concurrency) with
+-- {"ReservedConcurrentExecutions":N}, N cycling 1..100 so that every write changes the state
+-- (headroom journals each one to SQLite before it replies). Every request carries a
+-- SigV4-looking Authorization header and X-Amz-Date (signatures are not checked), so the server
+-- sees account 000000000000 in us-east-1. done() prints one line for the driver:
 --   RESULT <req/s> <requests> <non-2xx> <socket errors> <p50 us> <p90 us> <p99 us> <p99.9 us> <max us>
 
 local headers = {
@@ -19,11 +21,19 @@ local n = 0
 
 function init(args)
   local mode, fn = args[1] or "mix", args[2] or "bench-fn"
+  if mode == "put" then
+    headers["Content-Type"] = "application/json"
+    local path = "/2017-10-31/functions/" .. fn .. "/concurrency"
+    for i = 1, 100 do
+      requests[i] = wrk.format("PUT", path, headers, '{"ReservedConcurrentExecutions":' .. i .. '}')
+    end
+    return
+  end
   requests[1] = wrk.format("GET", "/2019-09-30/functions/" .. fn .. "/concurrency", headers)
   if mode == "mix" then
     requests[2] = wrk.format("GET", "/2016-08-19/account-settings", headers)
   elseif mode ~= "gfc" then
-    error("mode must be mix or gfc, not " .. mode)
+    error("mode must be mix, gfc or put, not " .. mode)
   end
 end
 
