@@ -129,3 +129,38 @@ def test_scenario_two_through_account_settings(headroom):
     assert e.value.response["message"] == (
         "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
         "below its minimum value of [100].")
+
+
+def test_scenario_one_small_account_through_account_settings():
+    """user-stories scenario 1: limit 10, unreserved minimum 0, A and B reserve 3 each, C has
+    PC 2 and no RC. GetAccountSettings shows 10 - 8 = 2 unreserved, and the pool claims 8; the
+    story's ninth, one running execution of D, needs Invoke (the invoke issue)."""
+    from conftest import Headroom
+    server = Headroom("--account-limit", "10", "--unreserved-min", "0")
+    try:
+        lam = server.client()
+        a, _ = create(lam)
+        b, _ = create(lam)
+        c, _ = create(lam, publish=True)
+        create(lam)  # D: no reservation
+        lam.put_function_concurrency(FunctionName=a, ReservedConcurrentExecutions=3)
+        lam.put_function_concurrency(FunctionName=b, ReservedConcurrentExecutions=3)
+        lam.put_provisioned_concurrency_config(FunctionName=c, Qualifier="1",
+                                               ProvisionedConcurrentExecutions=2)
+        limits = lam.get_account_settings()["AccountLimit"]
+        assert limits["ConcurrentExecutions"] == 10
+        assert limits["UnreservedConcurrentExecutions"] == 2
+        status, state = server.admin("GET", "/_headroom/state")
+        assert status == 200
+        pool = [p for p in state["accounts"] if p["account"] == "000000000000"][0]
+        assert (pool["allocated"], pool["claimed"], pool["unreserved_minimum"]) == (8, 8, 0)
+        # With the minimum at 0 the pool may be reserved to the last slot, and no further.
+        lam.put_function_concurrency(FunctionName=a, ReservedConcurrentExecutions=5)
+        assert lam.get_account_settings()["AccountLimit"]["UnreservedConcurrentExecutions"] == 0
+        with pytest.raises(ClientError) as e:
+            lam.put_function_concurrency(FunctionName=b, ReservedConcurrentExecutions=4)
+        assert e.value.response["message"] == (
+            "Specified ReservedConcurrentExecutions for function decreases account's "
+            "UnreservedConcurrentExecution below its minimum value of [0].")
+    finally:
+        assert server.stop() == 0
