@@ -12,6 +12,7 @@
 
 #include "server/code_package.h"
 #include "server/iso_time.h"
+#include "server/simulated_runtime.h"
 #include "server/lambda_service.h"
 #include "wire/json_response.h"
 
@@ -159,8 +160,11 @@ net::Response CreateFunction(LambdaContext& ctx, const LambdaCall& call) {
   }
   auto package = DecodeCodePackage(zip->get_string());
   if (!package.ok()) return ErrorReply(package.status());
-  if (Status stored = ctx.code.Put(package->key, package->zip); !stored.ok()) return ErrorReply(stored);
   ApplySettableFields(body, config);
+  if (auto simulated = SimulatedBehaviourOf(config.handler, config.environment); !simulated.ok()) {
+    return ErrorReply(simulated.status());
+  }
+  if (Status stored = ctx.code.Put(package->key, package->zip); !stored.ok()) return ErrorReply(stored);
   config.code_sha256 = package->sha256;
   config.code_size = package->size;
   config.code_key = package->key;
@@ -205,6 +209,7 @@ net::Response UpdateFunctionConfiguration(LambdaContext& ctx, const LambdaCall& 
     config.runtime = StringOr(body, "Runtime", config.runtime);
     HR_RETURN_IF_ERROR(CheckRuntime(config.runtime));
     ApplySettableFields(body, config);
+    HR_RETURN_IF_ERROR(SimulatedBehaviourOf(config.handler, config.environment).status());
     config.revision_id = call.ids->Next();
     HR_RETURN_IF_ERROR(a.UpdateFunctionConfiguration(call.Label("FunctionName"), config, call.now));
     return a.GetFunctionConfiguration(call.Label("FunctionName"), std::nullopt);
