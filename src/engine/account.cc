@@ -812,10 +812,15 @@ core::AdmissionDecision Account::Admit(const InvokeTarget& t, bool synchronous, 
   return core::Admit(target, *ledger_, tunables_, synchronous, now, sink_);
 }
 
-void Account::Release(const core::Grant& g, Timestamp now) {
+const FunctionConfig& Account::ConfigOf(const InvokeTarget& t) const {
+  return functions_[t.function.slot].versions[t.version].config;
+}
+
+void Account::Release(const core::Grant& g, Timestamp now, bool reuse_environment) {
   Function& fn = functions_[g.function];
   const bool same_function = fn.live && fn.generation == g.function_generation;
-  Version* v = same_function && g.version < fn.versions.size() && fn.versions[g.version].live &&
+  Version* v = reuse_environment && same_function && g.version < fn.versions.size() &&
+                       fn.versions[g.version].live &&
                        fn.versions[g.version].code_generation == g.code_generation
                    ? &fn.versions[g.version]
                    : nullptr;

@@ -287,11 +287,15 @@ class Account {
                                              std::optional<std::string_view> qualifier) const;
   // True when `target` still names a live function and version.
   bool IsLive(const InvokeTarget& target) const;
+  // The configuration of the version `target` runs. REQUIRES: IsLive(target).
+  const FunctionConfig& ConfigOf(const InvokeTarget& target) const;
   // `synchronous`: RequestResponse; false for an event taken from the async queue.
   // REQUIRES: IsLive(target) (resolve and admit under the same serialisation).
   core::AdmissionDecision Admit(const InvokeTarget& target, bool synchronous, Timestamp now);
   // REQUIRES: `grant` came from Admit on this account and is released exactly once.
-  void Release(const core::Grant& grant, Timestamp now);
+  // `reuse_environment` false retires an on-demand environment instead of keeping it warm
+  // (a timeout, a crash, a failed init).
+  void Release(const core::Grant& grant, Timestamp now, bool reuse_environment = true);
   // Reclaims idle on-demand environments past the keep-alive.
   void ReclaimIdleEnvironments(Timestamp now);
 

@@ -124,55 +124,121 @@ net::Response EmptyReply(unsigned status) {
 
 net::Response ErrorReply(const Status& status) { return FromWireError(wire::RenderLambdaError(status)); }
 
+net::Response ThrottleReply(ThrottleReason reason) {
+  return FromWireError(wire::RenderLambdaThrottle(reason));
+}
+
 LambdaService::LambdaService(LambdaContext context)
     : context_(context), router_(wire::LambdaModel()) {}
 
-net::Response LambdaService::Handle(std::string_view method, std::string_view target,
-                                    std::string_view body, std::string_view account,
-                                    std::string_view region, std::string_view endpoint,
-                                    const JournalEntry* replay) {
-  wire::RouteMatch route;
-  const wire::RouteStatus routed = router_.Route(method, target, &route);
+namespace {
+
+constexpr std::string_view kInvoke = "Invoke";
+
+// The headers Invoke binds to members (the only operation here with header members).
+std::array<wire::RequestParam, 3> InvokeHeaders(const net::Request* http) {
+  auto header = [&](std::string_view name) {
+    return wire::RequestParam{name, http ? http->Header(name) : std::string_view()};
+  };
+  return {header("X-Amz-Invocation-Type"), header("X-Amz-Log-Type"),
+          header("X-Amz-Client-Context")};
+}
+
+}  // namespace
+
+std::optional<net::Response> LambdaService::Prepare(const LambdaRequest& request,
+                                                    wire::RouteMatch& route,
+                                                    boost::json::value& json) const {
+  const wire::RouteStatus routed = router_.Route(request.method, request.target, &route);
   if (routed != wire::RouteStatus::kOk) return FromWireError(wire::RenderLambdaRouteFailure(routed));
   const wire::Operation& op = *route.operation();
-  const LambdaHandler handler = FindLambdaHandler(op.name);
-  if (!handler) return FromWireError(wire::RenderLambdaRouteFailure(wire::RouteStatus::kNoRoute));
-
-  boost::json::value json;
-  if (!body.empty()) {
+  const bool invoke = op.name == kInvoke;
+  if (!invoke && !FindLambdaHandler(op.name)) {
+    return FromWireError(wire::RenderLambdaRouteFailure(wire::RouteStatus::kNoRoute));
+  }
+  // Invoke's body is the function's payload, not the operation's input.
+  if (!invoke && !request.body.empty()) {
     boost::system::error_code ec;
-    json = boost::json::parse(body, ec);
+    json = boost::json::parse(request.body, ec);
     if (ec || !json.is_object()) {
       return ErrorReply(Status(ErrorCode::kInvalidRequestContent,
                                "Could not parse request body into json: " +
                                    (ec ? ec.message() : std::string("not a JSON object"))));
     }
   }
+  std::array<wire::RequestParam, 3> headers{};
+  size_t header_count = 0;
+  if (invoke) {
+    headers = InvokeHeaders(request.http);
+    for (const auto& h : headers) {
+      if (!h.value.empty()) headers[header_count++] = h;
+    }
+  }
   wire::RequestView view;
   view.labels = route.labels();
   view.query = route.query();
-  view.body = body.empty() ? nullptr : &json;
+  view.headers = std::span<const wire::RequestParam>(headers.data(), header_count);
+  view.body = json.is_object() ? &json : nullptr;
   if (auto failure = wire::ValidateInput(wire::LambdaModel(), op, view)) {
     const ErrorCode code = failure->kind == wire::ValidationFailure::Kind::kConstraintViolation
                                ? ErrorCode::kValidation
                                : ErrorCode::kInvalidRequestContent;
     return ErrorReply(Status(code, std::move(failure->message)));
   }
-  const boost::json::object* object = body.empty() ? nullptr : &json.get_object();
-  if (method == "GET" || method == "HEAD") {
+  return std::nullopt;
+}
+
+void LambdaService::Serve(const LambdaRequest& request, net::Responder responder) {
+  wire::RouteMatch route;
+  boost::json::value json;
+  const auto send = [&](net::Response response) {
+    response.headers.push_back({"x-amzn-RequestId", std::string(request.request_id)});
+    responder.Send(std::move(response));
+  };
+  if (auto error = Prepare(request, route, json)) {
+    send(std::move(*error));
+    return;
+  }
+  if (route.operation()->name == kInvoke) {
     IdSequence none(0);
-    LambdaCall call{account, region, route, object, context_.registry.clock().Now(), &none, endpoint};
+    LambdaCall call{request.account, request.region, route, nullptr,
+                    context_.registry.clock().Now(), &none, request.endpoint, request};
+    InvokeFunction(context_, call, std::move(responder));
+    return;
+  }
+  send(Run(request, route, json, nullptr));
+}
+
+net::Response LambdaService::Handle(const LambdaRequest& request, const JournalEntry* replay) {
+  wire::RouteMatch route;
+  boost::json::value json;
+  if (auto error = Prepare(request, route, json)) return std::move(*error);
+  if (route.operation()->name == kInvoke) {
+    return ErrorReply(Status(ErrorCode::kInternal, "Invoke is not a control-plane operation"));
+  }
+  return Run(request, route, json, replay);
+}
+
+net::Response LambdaService::Run(const LambdaRequest& request, const wire::RouteMatch& route,
+                                 const boost::json::value& json, const JournalEntry* replay) {
+  const LambdaHandler handler = FindLambdaHandler(route.operation()->name);
+  const boost::json::object* object = json.is_object() ? &json.get_object() : nullptr;
+  if (request.method == "GET" || request.method == "HEAD") {
+    IdSequence none(0);
+    LambdaCall call{request.account, request.region, route, object,
+                    context_.registry.clock().Now(), &none, request.endpoint, request};
     return handler(context_, call);
   }
   std::lock_guard<std::mutex> lock(context_.write_mutex);
   const Timestamp now = replay ? replay->at : context_.registry.clock().Now();
   IdSequence ids(replay ? replay->seed : IdSequence::RandomSeed());
-  LambdaCall call{account, region, route, object, now, &ids, endpoint};
+  LambdaCall call{request.account, request.region, route, object, now, &ids, request.endpoint,
+                  request};
   net::Response response = handler(context_, call);
   if (response.status < 300 && context_.journal && !replay) {
-    Status saved = context_.journal->Append(JournalEntry{std::string(account), std::string(region),
-                                                         std::string(method), std::string(target),
-                                                         std::string(body), now, ids.seed()});
+    Status saved = context_.journal->Append(JournalEntry{
+        std::string(request.account), std::string(request.region), std::string(request.method),
+        std::string(request.target), std::string(request.body), now, ids.seed()});
     if (!saved.ok()) return ErrorReply(saved);
   }
   return response;

@@ -1,8 +1,9 @@
 #pragma once
-// LambdaService: the Lambda rest-json API over HTTP. One entry point takes a routed request,
-// validates it against the AWS service model, calls the operation's handler and renders the
-// reply or the AWS-shaped error (wire/lambda_errors.h). Handlers live one group per file in
-// server/lambda_*.cc and are found through one table keyed by operation name.
+// LambdaService: the Lambda rest-json API over HTTP. It routes a request, validates it against
+// the AWS service model, calls the operation's handler and renders the reply or the
+// AWS-shaped error (wire/lambda_errors.h). Handlers live one group per file in
+// server/lambda_*.cc and are found through one table keyed by operation name; Invoke, which
+// answers when the function has run, has a handler of its own kind (server/lambda_invoke.cc).
 //
 // Thread-safe: handlers reach the engine only through AccountRegistry::With.
 
@@ -14,6 +15,8 @@
 #include <boost/json.hpp>
 
 #include "base/time.h"
+#include "net/request.h"
+#include "net/responder.h"
 #include "net/response.h"
 #include "server/account_registry.h"
 #include "server/code_store.h"
@@ -38,6 +41,18 @@ struct LambdaContext {
   std::mutex& write_mutex;
 };
 
+// One request as the server received it.
+struct LambdaRequest {
+  std::string_view method;
+  std::string_view target;  // raw: not percent-decoded, query included
+  std::string_view body;
+  std::string_view account;
+  std::string_view region;
+  std::string_view endpoint;  // "http://<Host>" as the client addressed us; empty on replay
+  const net::Request* http = nullptr;  // for header-bound members; null on replay
+  std::string_view request_id;         // x-amzn-RequestId (and an invocation's request id)
+};
+
 // One decoded request.
 struct LambdaCall {
   std::string_view account;
@@ -47,12 +62,17 @@ struct LambdaCall {
   Timestamp now;
   IdSequence* ids;  // the RevisionIds this call may hand out (the same again on replay)
   std::string_view endpoint;  // "http://<Host>" as the client addressed us; empty on replay
+  const LambdaRequest& request;
 
   // The URI label `name` (always present: the router matched the template).
   std::string_view Label(std::string_view name) const { return route.Label(name).value_or(""); }
 };
 
 using LambdaHandler = net::Response (*)(LambdaContext&, const LambdaCall&);
+
+// Invoke: answers through `responder` once the function has run (or at once: a throttle, an
+// error, an Event accepted into the queue).
+void InvokeFunction(LambdaContext& ctx, const LambdaCall& call, net::Responder responder);
 
 // The handler of operation `name`, or null when headroom does not implement it.
 LambdaHandler FindLambdaHandler(std::string_view name);
@@ -61,14 +81,21 @@ class LambdaService {
  public:
   explicit LambdaService(LambdaContext context);
 
-  // Answers one Lambda request. `target` is the raw request target; `body` the raw body. A
-  // successful write is journaled before this returns. `replay` replays a journaled request
-  // at its original time and with its original id seed, without journaling it again.
-  net::Response Handle(std::string_view method, std::string_view target, std::string_view body,
-                       std::string_view account, std::string_view region,
-                       std::string_view endpoint, const JournalEntry* replay = nullptr);
+  // Answers one Lambda request through `responder`, now or (Invoke) when the function has
+  // run, with x-amzn-RequestId. A successful write is journaled before its reply is sent.
+  void Serve(const LambdaRequest& request, net::Responder responder);
+  // Answers one control-plane request at once. `replay` replays a journaled request at its
+  // original time and with its original id seed, without journaling it again.
+  net::Response Handle(const LambdaRequest& request, const JournalEntry* replay = nullptr);
 
  private:
+  // Routes, parses and validates `request` into `route` and `json`; an error reply when it
+  // is not a valid request.
+  std::optional<net::Response> Prepare(const LambdaRequest& request, wire::RouteMatch& route,
+                                       boost::json::value& json) const;
+  net::Response Run(const LambdaRequest& request, const wire::RouteMatch& route,
+                    const boost::json::value& json, const JournalEntry* replay);
+
   LambdaContext context_;
   wire::RestRouter router_;
 };
@@ -83,6 +110,8 @@ void ScheduleProvisioningReady(LambdaContext& ctx, const std::string& account,
 net::Response JsonReply(unsigned status, std::string body);
 net::Response EmptyReply(unsigned status);
 net::Response ErrorReply(const Status& status);
+// Invoke's 429 TooManyRequestsException for `reason`.
+net::Response ThrottleReply(ThrottleReason reason);
 
 // Body members, read after the model validator has checked their types: the string at
 // `key`, or `fallback` when absent; the optional forms say whether it was sent.

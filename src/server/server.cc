@@ -101,7 +101,7 @@ Status Server::Restore() {
       });
       return Status::Ok();
     }
-    const net::Response r = lambda_.Handle(e.method, e.target, e.body, e.account, e.region, "", &e);
+    const net::Response r = lambda_.Handle(LambdaRequest{e.method, e.target, e.body, e.account, e.region, "", nullptr, ""}, &e);
     if (r.status >= 300) {
       return Status(ErrorCode::kInternal, "journal replay of " + e.method + " " + e.target +
                                               " failed with " + std::to_string(r.status) + ": " +
@@ -137,19 +137,20 @@ void Server::Stop() {
 
 void Server::Handle(net::Request&& request, net::Responder responder) {
   net::Response response;
+  const std::string request_id = NewRequestId();
   const std::string_view target = request.Target();
   if (target.substr(0, kCodePrefix.size()) == kCodePrefix) {
     response = ServeCode(target.substr(kCodePrefix.size()));
   } else if (target.substr(0, kAdminPrefix.size()) == kAdminPrefix) {
     response = HandleAdmin(request);
-  } else {
-    if (std::optional<Caller> caller = IdentifyCaller(request, settings_, &response)) {
-      const std::string endpoint = "http://" + std::string(request.Header("Host"));
-      response = lambda_.Handle(request.Method(), target, request.Body(), caller->account,
-                                caller->region, endpoint);
-    }
+  } else if (std::optional<Caller> caller = IdentifyCaller(request, settings_, &response)) {
+    const std::string endpoint = "http://" + std::string(request.Header("Host"));
+    lambda_.Serve(LambdaRequest{request.Method(), target, request.Body(), caller->account,
+                                caller->region, endpoint, &request, request_id},
+                  std::move(responder));
+    return;
   }
-  response.headers.push_back({"x-amzn-RequestId", NewRequestId()});
+  response.headers.push_back({"x-amzn-RequestId", request_id});
   responder.Send(std::move(response));
 }
 

@@ -1,0 +1,217 @@
+// Invoke (spec §1.2, §3.5): POST /2015-03-31/functions/{FunctionName}/invocations.
+//
+// The engine decides admission; a throttle is answered at once with AWS's 429 body. An
+// admitted invocation runs on its environment and is answered when it ends: a simulated
+// function (server/simulated_runtime.h) on the scheduler, following the server's clock, so
+// with the manual clock an invocation stays running until the clock is advanced. DryRun
+// checks the function and answers 204.
+//
+// Every answer carries X-Amz-Executed-Version; a function error adds X-Amz-Function-Error:
+// Unhandled; LogType Tail adds the last 4 KB of the invocation's log, base64, in
+// X-Amz-Log-Result.
+
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <string>
+
+#include <openssl/evp.h>
+
+#include "server/lambda_service.h"
+#include "server/simulated_runtime.h"
+#include "wire/json_response.h"
+
+namespace hr::server {
+namespace {
+
+// AWS's payload limits: 6 MB for a synchronous invocation, 1 MB for an event.
+constexpr std::size_t kMaxSyncPayload = 6'291'456;
+constexpr std::size_t kMaxEventPayload = 1'048'576;
+constexpr std::size_t kLogTailBytes = 4096;
+
+// How an invocation ended, as the caller sees it.
+struct Outcome {
+  std::string payload;         // the function's response, or its error document
+  bool function_error = false;  // X-Amz-Function-Error: Unhandled
+  bool reuse_environment = true;
+  Duration duration;        // the invocation's own time (Init excluded)
+  Duration init;            // Init Duration, on a cold start
+};
+
+std::string FormatMillis(Duration d) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.2f", static_cast<double>(d.nanos()) / 1e6);
+  return text;
+}
+
+std::string ErrorDocument(std::string_view type, std::string_view message) {
+  std::string out;
+  wire::JsonObjectWriter(&out).String("errorMessage", message).String("errorType", type).Close();
+  return out;
+}
+
+std::string Base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+// The platform's log lines for one invocation, as CloudWatch Logs shows them.
+std::string PlatformLog(std::string_view request_id, std::string_view version, std::int32_t memory,
+                        const Outcome& o, bool cold) {
+  const std::int64_t billed_ms = (o.duration.nanos() + 999'999) / 1'000'000;
+  std::string log = "START RequestId: " + std::string(request_id) + " Version: " +
+                    std::string(version) + "\n";
+  log += "END RequestId: " + std::string(request_id) + "\n";
+  log += "REPORT RequestId: " + std::string(request_id) + "\tDuration: " + FormatMillis(o.duration) +
+         " ms\tBilled Duration: " + std::to_string(billed_ms < 1 ? 1 : billed_ms) +
+         " ms\tMemory Size: " + std::to_string(memory) + " MB\tMax Memory Used: 0 MB\t";
+  if (cold) log += "Init Duration: " + FormatMillis(o.init) + " ms\t";
+  log += "\n";
+  return log;
+}
+
+// What a simulated invocation does: its outcome and when it ends.
+Outcome Simulate(const SimulatedBehaviour& b, const engine::FunctionConfig& config, bool cold,
+                 std::string_view payload, std::string_view request_id) {
+  Outcome o;
+  if (cold) o.init = b.init;
+  if (cold && b.init_error) {
+    o.function_error = true;
+    o.reuse_environment = false;
+    o.payload = ErrorDocument("Runtime.InitError",
+                              "Simulated init failure (HEADROOM_SIM_INIT_ERROR=true)");
+    return o;
+  }
+  const Duration timeout = Duration::Nanos(std::int64_t{config.timeout} * 1'000'000'000);
+  if (b.duration > timeout) {
+    o.duration = timeout;
+    o.function_error = true;
+    o.reuse_environment = false;
+    char seconds[32];
+    std::snprintf(seconds, sizeof(seconds), "%.2f", static_cast<double>(config.timeout));
+    o.payload = ErrorDocument("Sandbox.Timedout", "RequestId: " + std::string(request_id) +
+                                                      " Error: Task timed out after " + seconds +
+                                                      " seconds");
+    return o;
+  }
+  o.duration = b.duration;
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  if (b.error_rate > 0 && std::uniform_real_distribution<double>(0, 1)(rng) < b.error_rate) {
+    o.function_error = true;
+    o.payload = ErrorDocument("SimulatedError", "Simulated function error (HEADROOM_SIM_ERROR_RATE)");
+    return o;
+  }
+  o.payload = payload.empty() ? std::string("{}") : std::string(payload);  // it echoes its event
+  return o;
+}
+
+net::Response InvocationReply(const Outcome& o, const std::string& executed_version,
+                              const std::string* log_tail) {
+  net::Response r = JsonReply(200, o.payload);
+  r.headers.push_back({"X-Amz-Executed-Version", executed_version});
+  if (o.function_error) r.headers.push_back({"X-Amz-Function-Error", "Unhandled"});
+  if (log_tail) r.headers.push_back({"X-Amz-Log-Result", Base64(*log_tail)});
+  return r;
+}
+
+}  // namespace
+
+void InvokeFunction(LambdaContext& ctx, const LambdaCall& call, net::Responder responder) {
+  const LambdaRequest& request = call.request;
+  const auto send = [&](net::Response r) {
+    r.headers.push_back({"x-amzn-RequestId", std::string(request.request_id)});
+    responder.Send(std::move(r));
+  };
+  const std::string_view type =
+      request.http ? request.http->Header("X-Amz-Invocation-Type") : std::string_view();
+  const bool event = type == "Event", dry_run = type == "DryRun";
+  const bool tail = request.http && request.http->Header("X-Amz-Log-Type") == "Tail";
+  const std::size_t limit = event ? kMaxEventPayload : kMaxSyncPayload;
+  if (request.body.size() > limit) {
+    send(ErrorReply(Status(ErrorCode::kRequestTooLarge,
+                                     "Request must be smaller than " + std::to_string(limit) +
+                                         " bytes for the InvokeFunction operation")));
+    return;
+  }
+  if (!request.body.empty()) {
+    boost::system::error_code ec;
+    boost::json::parse(request.body, ec);
+    if (ec) {
+      send(ErrorReply(Status(ErrorCode::kInvalidRequestContent,
+                                       "Could not parse request body into json: Could not parse "
+                                       "payload into json: " + ec.message())));
+      return;
+    }
+  }
+
+  std::optional<SimulatedBehaviour> simulated;
+  engine::FunctionConfig config;
+  std::string executed_version;
+  core::AdmissionDecision decision;
+  const Status resolved = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
+    auto target = a.ResolveInvokeTarget(call.Label("FunctionName"), call.route.QueryValue("Qualifier"));
+    if (!target.ok()) return target.status();
+    executed_version = target->version == 0 ? "$LATEST" : std::to_string(target->version);
+    if (dry_run || event) return Status::Ok();
+    const engine::FunctionConfig& c = a.ConfigOf(*target);
+    auto behaviour = SimulatedBehaviourOf(c.handler, c.environment);
+    if (!behaviour.ok()) return behaviour.status();
+    if (!*behaviour) {
+      return Status(ErrorCode::kInternal,
+                    "headroom runs simulated functions (Handler headroom.simulated) only, so far");
+    }
+    simulated = *behaviour;
+    config = c;
+    decision = a.Admit(*target, /*synchronous=*/true, call.now);
+    return Status::Ok();
+  });
+  if (!resolved.ok()) {
+    send(ErrorReply(resolved));
+    return;
+  }
+  if (dry_run) {
+    net::Response r = EmptyReply(204);
+    r.headers.push_back({"X-Amz-Executed-Version", executed_version});
+    send(std::move(r));
+    return;
+  }
+  if (event) {
+    send(ErrorReply(Status(ErrorCode::kInternal,
+                                     "headroom does not queue Event invocations yet")));
+    return;
+  }
+  if (!decision.admitted()) {
+    send(ThrottleReply(decision.throttle));
+    return;
+  }
+  const bool cold = decision.grant.start == core::StartKind::kCold;
+  const Outcome outcome = Simulate(*simulated, config, cold, request.body, request.request_id);
+  const std::string log = tail ? PlatformLog(request.request_id, executed_version, config.memory_size,
+                                             outcome, cold)
+                               : std::string();
+  const std::string account(call.account), region(call.region);
+  auto finish = [&ctx, account, region, grant = decision.grant, outcome, executed_version, tail,
+                 log, request_id = std::string(request.request_id)](net::Responder& responder) {
+    ctx.registry.With(account, region, [&](engine::Account& a) {
+      a.Release(grant, ctx.registry.clock().Now(), outcome.reuse_environment);
+    });
+    const std::string tail_text =
+        log.size() > kLogTailBytes ? log.substr(log.size() - kLogTailBytes) : log;
+    net::Response r = InvocationReply(outcome, executed_version, tail ? &tail_text : nullptr);
+    r.headers.push_back({"x-amzn-RequestId", request_id});
+    responder.Send(std::move(r));
+  };
+  const Duration runs = outcome.init + outcome.duration;
+  if (runs.nanos() == 0) {
+    finish(responder);
+    return;
+  }
+  auto held = std::make_shared<net::Responder>(std::move(responder));
+  ctx.scheduler.At(call.now + runs, [finish, held] { finish(*held); });
+}
+
+}  // namespace hr::server
