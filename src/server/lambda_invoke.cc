@@ -3,8 +3,9 @@
 // The engine decides admission; a throttle is answered at once with AWS's 429 body. An
 // admitted invocation runs on its environment and is answered when it ends: a simulated
 // function (server/simulated_runtime.h) on the scheduler, following the server's clock, so
-// with the manual clock an invocation stays running until the clock is advanced. DryRun
-// checks the function and answers 204.
+// with the manual clock an invocation stays running until the clock is advanced; a real one
+// on its execution environment (server/execution.h). DryRun checks the function and answers
+// 204.
 //
 // Every answer carries X-Amz-Executed-Version; a function error adds X-Amz-Function-Error:
 // Unhandled; LogType Tail adds the last 4 KB of the invocation's log, base64, in
@@ -17,7 +18,9 @@
 
 #include <openssl/evp.h>
 
+#include "base/function_ref.h"
 #include "server/lambda_service.h"
+#include "server/invocation_result.h"
 #include "server/simulated_runtime.h"
 #include "wire/json_response.h"
 
@@ -28,15 +31,6 @@ namespace {
 constexpr std::size_t kMaxSyncPayload = 6'291'456;
 constexpr std::size_t kMaxEventPayload = 1'048'576;
 constexpr std::size_t kLogTailBytes = 4096;
-
-// How an invocation ended, as the caller sees it.
-struct Outcome {
-  std::string payload;         // the function's response, or its error document
-  bool function_error = false;  // X-Amz-Function-Error: Unhandled
-  bool reuse_environment = true;
-  Duration duration;        // the invocation's own time (Init excluded)
-  Duration init;            // Init Duration, on a cold start
-};
 
 std::string FormatMillis(Duration d) {
   char text[32];
@@ -59,12 +53,28 @@ std::string Base64(std::string_view bytes) {
   return out;
 }
 
+// X-Amz-Client-Context is base64 of a JSON document; the runtime gets the JSON.
+std::string FromBase64(std::string_view text) {
+  std::string out(3 * ((text.size() + 3) / 4), '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return {};
+  std::size_t size = static_cast<std::size_t>(n);
+  if (!text.empty() && text.back() == '=') --size;
+  if (text.size() > 1 && text[text.size() - 2] == '=') --size;
+  out.resize(size);
+  return out;
+}
+
 // The platform's log lines for one invocation, as CloudWatch Logs shows them.
 std::string PlatformLog(std::string_view request_id, std::string_view version, std::int32_t memory,
-                        const Outcome& o, bool cold) {
+                        const InvocationResult& o, bool cold) {
   const std::int64_t billed_ms = (o.duration.nanos() + 999'999) / 1'000'000;
   std::string log = "START RequestId: " + std::string(request_id) + " Version: " +
                     std::string(version) + "\n";
+  log += o.log;
+  if (!o.log.empty() && o.log.back() != '\n') log += '\n';
   log += "END RequestId: " + std::string(request_id) + "\n";
   log += "REPORT RequestId: " + std::string(request_id) + "\tDuration: " + FormatMillis(o.duration) +
          " ms\tBilled Duration: " + std::to_string(billed_ms < 1 ? 1 : billed_ms) +
@@ -75,9 +85,9 @@ std::string PlatformLog(std::string_view request_id, std::string_view version, s
 }
 
 // What a simulated invocation does: its outcome and when it ends.
-Outcome Simulate(const SimulatedBehaviour& b, const engine::FunctionConfig& config, bool cold,
+InvocationResult Simulate(const SimulatedBehaviour& b, const engine::FunctionConfig& config, bool cold,
                  std::string_view payload, std::string_view request_id) {
-  Outcome o;
+  InvocationResult o;
   if (cold) o.init = b.init;
   if (cold && b.init_error) {
     o.function_error = true;
@@ -109,7 +119,7 @@ Outcome Simulate(const SimulatedBehaviour& b, const engine::FunctionConfig& conf
   return o;
 }
 
-net::Response InvocationReply(const Outcome& o, const std::string& executed_version,
+net::Response InvocationReply(const InvocationResult& o, const std::string& executed_version,
                               const std::string* log_tail) {
   net::Response r = JsonReply(200, o.payload);
   r.headers.push_back({"X-Amz-Executed-Version", executed_version});
@@ -149,23 +159,20 @@ void InvokeFunction(LambdaContext& ctx, const LambdaCall& call, net::Responder r
   }
 
   std::optional<SimulatedBehaviour> simulated;
-  engine::FunctionConfig config;
-  std::string executed_version;
+  ExecutionRequest run;
   core::AdmissionDecision decision;
   const Status resolved = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
     auto target = a.ResolveInvokeTarget(call.Label("FunctionName"), call.route.QueryValue("Qualifier"));
     if (!target.ok()) return target.status();
-    executed_version = target->version == 0 ? "$LATEST" : std::to_string(target->version);
+    run.executed_version = target->version == 0 ? "$LATEST" : std::to_string(target->version);
     if (dry_run || event) return Status::Ok();
     const engine::FunctionConfig& c = a.ConfigOf(*target);
     auto behaviour = SimulatedBehaviourOf(c.handler, c.environment);
     if (!behaviour.ok()) return behaviour.status();
-    if (!*behaviour) {
-      return Status(ErrorCode::kInternal,
-                    "headroom runs simulated functions (Handler headroom.simulated) only, so far");
-    }
     simulated = *behaviour;
-    config = c;
+    run.config = c;
+    run.account_index = a.index();
+    run.function_name = a.FunctionNameOf(target->function.slot);
     decision = a.Admit(*target, /*synchronous=*/true, call.now);
     return Status::Ok();
   });
@@ -175,43 +182,56 @@ void InvokeFunction(LambdaContext& ctx, const LambdaCall& call, net::Responder r
   }
   if (dry_run) {
     net::Response r = EmptyReply(204);
-    r.headers.push_back({"X-Amz-Executed-Version", executed_version});
+    r.headers.push_back({"X-Amz-Executed-Version", run.executed_version});
     send(std::move(r));
     return;
   }
   if (event) {
-    send(ErrorReply(Status(ErrorCode::kInternal,
-                                     "headroom does not queue Event invocations yet")));
+    send(ErrorReply(Status(ErrorCode::kInternal, "headroom does not queue Event invocations yet")));
     return;
   }
   if (!decision.admitted()) {
     send(ThrottleReply(decision.throttle));
     return;
   }
-  const bool cold = decision.grant.start == core::StartKind::kCold;
-  const Outcome outcome = Simulate(*simulated, config, cold, request.body, request.request_id);
-  const std::string log = tail ? PlatformLog(request.request_id, executed_version, config.memory_size,
-                                             outcome, cold)
-                               : std::string();
+  const bool cold = decision.grant.start != core::StartKind::kWarm &&
+                    decision.grant.start != core::StartKind::kProvisioned;
   const std::string account(call.account), region(call.region);
-  auto finish = [&ctx, account, region, grant = decision.grant, outcome, executed_version, tail,
-                 log, request_id = std::string(request.request_id)](net::Responder& responder) {
+  auto held = std::make_shared<net::Responder>(std::move(responder));
+  auto finish = [&ctx, account, region, grant = decision.grant, version = run.executed_version,
+                 memory = run.config.memory_size, tail, cold,
+                 request_id = std::string(request.request_id), held](InvocationResult result) {
     ctx.registry.With(account, region, [&](engine::Account& a) {
-      a.Release(grant, ctx.registry.clock().Now(), outcome.reuse_environment);
+      a.Release(grant, ctx.registry.clock().Now(), result.reuse_environment);
     });
-    const std::string tail_text =
-        log.size() > kLogTailBytes ? log.substr(log.size() - kLogTailBytes) : log;
-    net::Response r = InvocationReply(outcome, executed_version, tail ? &tail_text : nullptr);
+    std::string tail_text;
+    if (tail) {
+      tail_text = PlatformLog(request_id, version, memory, result, cold);
+      if (tail_text.size() > kLogTailBytes) tail_text.erase(0, tail_text.size() - kLogTailBytes);
+    }
+    net::Response r = InvocationReply(result, version, tail ? &tail_text : nullptr);
     r.headers.push_back({"x-amzn-RequestId", request_id});
-    responder.Send(std::move(r));
+    held->Send(std::move(r));
   };
-  const Duration runs = outcome.init + outcome.duration;
-  if (runs.nanos() == 0) {
-    finish(responder);
+  if (!simulated) {
+    run.account = account;
+    run.region = region;
+    run.grant = decision.grant;
+    run.invoked_function_arn = FunctionArn(region, account, run.function_name, call.route.QueryValue("Qualifier"));
+    run.payload = std::string(request.body);
+    run.request_id = std::string(request.request_id);
+    if (request.http) run.client_context = FromBase64(request.http->Header("X-Amz-Client-Context"));
+    run.now = call.now;
+    ctx.execution.Run(std::move(run), std::move(finish));
     return;
   }
-  auto held = std::make_shared<net::Responder>(std::move(responder));
-  ctx.scheduler.At(call.now + runs, [finish, held] { finish(*held); });
+  InvocationResult result = Simulate(*simulated, run.config, cold, request.body, request.request_id);
+  const Duration runs = result.init + result.duration;
+  if (runs.nanos() == 0) {
+    finish(std::move(result));
+    return;
+  }
+  ctx.scheduler.At(call.now + runs, [finish, result] { finish(result); });
 }
 
 }  // namespace hr::server

@@ -20,6 +20,7 @@
 #include "net/response.h"
 #include "server/account_registry.h"
 #include "server/code_store.h"
+#include "server/execution.h"
 #include "server/journal.h"
 #include "server/paging.h"
 #include "server/request_id.h"
@@ -35,6 +36,7 @@ namespace hr::server {
 struct LambdaContext {
   AccountRegistry& registry;
   CodeStore& code;
+  Execution& execution;
   Scheduler& scheduler;
   const ServerSettings& settings;
   Journal* journal;  // null: nothing is persisted

@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -36,8 +37,15 @@ net::Response AdminError(unsigned status, std::string_view message) {
 constexpr std::uint64_t kMaxCodeRequestBytes = 69'905'067;
 constexpr std::uint64_t kMaxRequestBytes = 6 * 1024 * 1024 + 64 * 1024;
 
+// Invoke answers an oversized payload itself, with AWS's message naming its limit, so its
+// transport limit sits well above the 6 MB payload limit.
+constexpr std::uint64_t kMaxInvokeRequestBytes = 32 * 1024 * 1024;
+
 std::uint64_t BodyLimitFor(std::string_view method, std::string_view target) {
   const std::string_view path = target.substr(0, target.find('?'));
+  if (method == "POST" && path.size() > 12 && path.substr(path.size() - 12) == "/invocations") {
+    return kMaxInvokeRequestBytes;
+  }
   const bool create = method == "POST" && (path == "/2015-03-31/functions" ||
                                            path == "/2015-03-31/functions/");
   const bool update_code = method == "PUT" && path.rfind("/2015-03-31/functions/", 0) == 0 &&
@@ -82,12 +90,15 @@ Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
     : settings_(std::move(settings)),
       clock_(std::move(clock)),
       started_(clock_->Now()),
-      registry_(TunablesFrom(settings_), *clock_),
+      registry_(TunablesFrom(settings_), *clock_, &execution_),
       store_(std::move(store)),
       journal_(std::move(journal)),
       code_((std::filesystem::path(settings_.data_dir) / "code").string()),
-      lambda_(LambdaContext{registry_, code_, scheduler_, settings_, journal_.get(), write_mutex_}),
-      scheduler_(*clock_) {}
+      lambda_(LambdaContext{registry_, code_, execution_, scheduler_, settings_, journal_.get(),
+                            write_mutex_}),
+      scheduler_(*clock_),
+      execution_(*clock_, scheduler_, (std::filesystem::path(settings_.data_dir) / "code").string(),
+                 HR_SOURCE_DIR "/runtimes", "/usr/bin/python3") {}
 
 Status Server::Restore() {
   return journal_->Replay([&](const JournalEntry& e) -> Status {
@@ -120,7 +131,7 @@ Status Server::Start() {
   options.handler = [this](net::Request&& request, net::Responder responder) {
     Handle(std::move(request), std::move(responder));
   };
-  options.limits.max_body_bytes = kMaxCodeRequestBytes;
+  options.limits.max_body_bytes = std::max(kMaxCodeRequestBytes, kMaxInvokeRequestBytes);
   options.body_limit = &BodyLimitFor;
   options.render_error = &RenderTransportError;
   http_ = std::make_unique<net::HttpServer>(std::move(options));
@@ -128,11 +139,17 @@ Status Server::Start() {
     return Status(ErrorCode::kInternal, "cannot listen on " + settings_.host + ":" +
                                             std::to_string(settings_.port) + ": " + ec.message());
   }
+  // Functions reach this server on loopback whatever address it listens on.
+  const bool wildcard = settings_.host == "0.0.0.0" || settings_.host == "::";
+  const std::string host = wildcard ? "127.0.0.1" : settings_.host;
+  execution_.SetEndpoint("http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                         ":" + std::to_string(http_->port()));
   return Status::Ok();
 }
 
 void Server::Stop() {
   if (http_) http_->Stop(std::chrono::seconds(3));
+  execution_.StopAll();  // no environment outlives the server
 }
 
 void Server::Handle(net::Request&& request, net::Responder responder) {

@@ -61,6 +61,8 @@ class Server {
   // Declared after lambda_ so that it stops (joining its thread) before the context its
   // tasks use goes away.
   Scheduler scheduler_;
+  // The engine's EventSink for environments; its environments stop before the scheduler.
+  Execution execution_;
   std::unique_ptr<net::HttpServer> http_;
 };
 

@@ -1,0 +1,88 @@
+#pragma once
+// Execution: runs admitted invocations of real functions (provided.* bootstraps and python3.x
+// handlers) on execution environments (exec/environment.h), one per engine EnvironmentId.
+//
+// A cold start unpacks the code (exec/code_unpacker.h) into its task root, starts the runtime
+// with Lambda's standard environment plus the function's variables, and waits for its init;
+// the invocation is then handed to it. A warm start reuses the environment the engine chose.
+// The Timeout is enforced on the server's clock: past it the environment is killed and the
+// caller gets "Task timed out". A runtime that dies mid-invocation gives Runtime.ExitError; a
+// failed init, its Runtime.* error. Each of those replaces the environment.
+//
+// It is the engine's EventSink for environments: when the engine reclaims one (keep-alive,
+// new code, a deleted function), its process is killed. Environments are destroyed on the
+// scheduler's thread, never on one of their own.
+//
+// Thread-safe.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/admission.h"
+#include "core/events.h"
+#include "engine/function_config.h"
+#include "exec/environment.h"
+#include "server/invocation_result.h"
+#include "server/scheduler.h"
+
+namespace hr::server {
+
+struct ExecutionRequest {
+  std::uint32_t account_index = 0;
+  std::string account;
+  std::string region;
+  core::Grant grant;
+  std::string function_name;
+  std::string executed_version;  // "$LATEST" or "7"
+  std::string invoked_function_arn;
+  engine::FunctionConfig config;  // of the version that runs
+  std::string payload;
+  std::string request_id;
+  std::string client_context;  // decoded JSON, or empty
+  Timestamp now;
+};
+
+class Execution : public core::EventSink {
+ public:
+  // `code_directory` holds the CodeStore's zips (<key>.zip) and the unpacked task roots;
+  // `runtimes_directory` headroom's runtimes (python/bootstrap.py); `python` the interpreter
+  // python3.x functions run on.
+  Execution(const Clock& clock, Scheduler& scheduler, std::string code_directory,
+            std::string runtimes_directory, std::string python);
+  ~Execution() override;
+
+  // The URL functions reach this server at (HEADROOM_ENDPOINT_URL, AWS_ENDPOINT_URL).
+  void SetEndpoint(std::string url);
+  // Runs `request`; `done` gets the result once, on some thread.
+  void Run(ExecutionRequest request, std::function<void(InvocationResult)> done);
+  // Kills every environment and waits for them.
+  void StopAll();
+
+  void OnEvent(const core::ModelEvent& event) override;
+
+ private:
+  using Key = std::pair<std::uint32_t, core::EnvironmentId>;  // account index, environment
+  struct Running;
+
+  StatusOr<exec::ProcessSpec> SpecFor(const ExecutionRequest& r, bool provisioned);
+  void Dispatch(const std::shared_ptr<Running>& running);
+  void Retire(Key key);
+
+  const Clock& clock_;
+  Scheduler& scheduler_;
+  const std::string code_directory_;
+  const std::string runtimes_directory_;
+  const std::string python_;
+  std::mutex mutex_;
+  std::string endpoint_;                                      // guarded by mutex_
+  std::map<Key, std::shared_ptr<exec::Environment>> environments_;  // guarded by mutex_
+  std::uint64_t scratch_counter_ = 0;                         // guarded by mutex_
+};
+
+}  // namespace hr::server
