@@ -48,7 +48,7 @@ class Headroom:
         return boto3.client(
             service, endpoint_url=self.url, region_name=region,
             aws_access_key_id=account, aws_secret_access_key="secret",
-            config=Config(retries={"max_attempts": 1}, **config))
+            config=Config(retries={"total_max_attempts": 1}, **config))  # no retries at all
 
     def kill(self):
         self.proc.kill()

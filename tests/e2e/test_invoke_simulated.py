@@ -5,9 +5,9 @@ be held open at once. The server runs on the manual clock (conftest), so an invo
 duration stays running until the test advances the clock: that is how invocations are held
 concurrently, deterministically.
 
-Clients here are built with retries={"total_max_attempts": 1}: botocore reads
-retries={"max_attempts": 1} (what conftest's client passes) as *one retry*, and a retried 429
-would change the counts.
+Clients here are built with retries={"total_max_attempts": 1} (botocore reads
+retries={"max_attempts": 1} as *one retry*, and a retried 429 would change the counts) and a
+connection pool large enough for the concurrent calls.
 
 Throttle reasons follow spec §3.5 and docs/accounting.md: Reserved... for a function with RC,
 ConcurrentInvocationLimitExceeded for the unreserved pool, FunctionInvocationRateLimitExceeded
