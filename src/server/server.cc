@@ -139,12 +139,21 @@ Status Server::Start() {
     return Status(ErrorCode::kInternal, "cannot listen on " + settings_.host + ":" +
                                             std::to_string(settings_.port) + ": " + ec.message());
   }
+  ScheduleHousekeeping();
   // Functions reach this server on loopback whatever address it listens on.
   const bool wildcard = settings_.host == "0.0.0.0" || settings_.host == "::";
   const std::string host = wildcard ? "127.0.0.1" : settings_.host;
   execution_.SetEndpoint("http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
                          ":" + std::to_string(http_->port()));
   return Status::Ok();
+}
+
+void Server::ScheduleHousekeeping() {
+  scheduler_.At(clock_->Now() + Duration::Millis(1000), [this] {
+    const Timestamp now = clock_->Now();
+    registry_.ForEach([&](engine::Account& a) { a.ReclaimIdleEnvironments(now); });
+    ScheduleHousekeeping();
+  });
 }
 
 void Server::Stop() {

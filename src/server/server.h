@@ -48,6 +48,8 @@ class Server {
   void Handle(net::Request&& request, net::Responder responder);
   net::Response HandleAdmin(const net::Request& request);
   net::Response ServeCode(std::string_view name) const;
+  // Reclaims idle environments past their keep-alive, once a second of the server's clock.
+  void ScheduleHousekeeping();
 
   const ServerSettings settings_;
   const std::unique_ptr<Clock> clock_;
