@@ -21,7 +21,9 @@ void CivilFromDays(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
 
 }  // namespace
 
-std::string FormatLambdaTimestamp(Timestamp t) {
+namespace {
+
+std::string Format(Timestamp t, const char* zone) {
   std::int64_t ms = t.unix_millis();
   std::int64_t days = ms / 86'400'000;
   std::int64_t rem = ms % 86'400'000;
@@ -33,11 +35,16 @@ std::string FormatLambdaTimestamp(Timestamp t) {
   unsigned m, d;
   CivilFromDays(days, y, m, d);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lld+0000",
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lld%s",
                 static_cast<long long>(y), m, d, static_cast<long long>(rem / 3'600'000),
                 static_cast<long long>(rem / 60'000 % 60), static_cast<long long>(rem / 1000 % 60),
-                static_cast<long long>(rem % 1000));
+                static_cast<long long>(rem % 1000), zone);
   return buf;
 }
+
+}  // namespace
+
+std::string FormatLambdaTimestamp(Timestamp t) { return Format(t, "+0000"); }
+std::string FormatIsoMillis(Timestamp t) { return Format(t, "Z"); }
 
 }  // namespace hr::server

@@ -13,15 +13,13 @@
 
 #include <cstdio>
 #include <memory>
-#include <random>
 #include <string>
 
 #include <openssl/evp.h>
 
-#include "base/function_ref.h"
 #include "server/lambda_service.h"
 #include "server/invocation_result.h"
-#include "server/simulated_runtime.h"
+#include "server/invocation.h"
 #include "wire/json_response.h"
 
 namespace hr::server {
@@ -36,12 +34,6 @@ std::string FormatMillis(Duration d) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.2f", static_cast<double>(d.nanos()) / 1e6);
   return text;
-}
-
-std::string ErrorDocument(std::string_view type, std::string_view message) {
-  std::string out;
-  wire::JsonObjectWriter(&out).String("errorMessage", message).String("errorType", type).Close();
-  return out;
 }
 
 std::string Base64(std::string_view bytes) {
@@ -84,41 +76,6 @@ std::string PlatformLog(std::string_view request_id, std::string_view version, s
   return log;
 }
 
-// What a simulated invocation does: its outcome and when it ends.
-InvocationResult Simulate(const SimulatedBehaviour& b, const engine::FunctionConfig& config, bool cold,
-                 std::string_view payload, std::string_view request_id) {
-  InvocationResult o;
-  if (cold) o.init = b.init;
-  if (cold && b.init_error) {
-    o.function_error = true;
-    o.reuse_environment = false;
-    o.payload = ErrorDocument("Runtime.InitError",
-                              "Simulated init failure (HEADROOM_SIM_INIT_ERROR=true)");
-    return o;
-  }
-  const Duration timeout = Duration::Nanos(std::int64_t{config.timeout} * 1'000'000'000);
-  if (b.duration > timeout) {
-    o.duration = timeout;
-    o.function_error = true;
-    o.reuse_environment = false;
-    char seconds[32];
-    std::snprintf(seconds, sizeof(seconds), "%.2f", static_cast<double>(config.timeout));
-    o.payload = ErrorDocument("Sandbox.Timedout", "RequestId: " + std::string(request_id) +
-                                                      " Error: Task timed out after " + seconds +
-                                                      " seconds");
-    return o;
-  }
-  o.duration = b.duration;
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  if (b.error_rate > 0 && std::uniform_real_distribution<double>(0, 1)(rng) < b.error_rate) {
-    o.function_error = true;
-    o.payload = ErrorDocument("SimulatedError", "Simulated function error (HEADROOM_SIM_ERROR_RATE)");
-    return o;
-  }
-  o.payload = payload.empty() ? std::string("{}") : std::string(payload);  // it echoes its event
-  return o;
-}
-
 net::Response InvocationReply(const InvocationResult& o, const std::string& executed_version,
                               const std::string* log_tail) {
   net::Response r = JsonReply(200, o.payload);
@@ -158,80 +115,60 @@ void InvokeFunction(LambdaContext& ctx, const LambdaCall& call, net::Responder r
     }
   }
 
-  std::optional<SimulatedBehaviour> simulated;
-  ExecutionRequest run;
-  core::AdmissionDecision decision;
-  const Status resolved = ctx.registry.With(call.account, call.region, [&](engine::Account& a) {
-    auto target = a.ResolveInvokeTarget(call.Label("FunctionName"), call.route.QueryValue("Qualifier"));
-    if (!target.ok()) return target.status();
-    run.executed_version = target->version == 0 ? "$LATEST" : std::to_string(target->version);
-    if (dry_run || event) return Status::Ok();
-    const engine::FunctionConfig& c = a.ConfigOf(*target);
-    auto behaviour = SimulatedBehaviourOf(c.handler, c.environment);
-    if (!behaviour.ok()) return behaviour.status();
-    simulated = *behaviour;
-    run.config = c;
-    run.account_index = a.index();
-    run.function_name = a.FunctionNameOf(target->function.slot);
-    decision = a.Admit(*target, /*synchronous=*/true, call.now);
-    return Status::Ok();
-  });
-  if (!resolved.ok()) {
-    send(ErrorReply(resolved));
-    return;
-  }
-  if (dry_run) {
-    net::Response r = EmptyReply(204);
-    r.headers.push_back({"X-Amz-Executed-Version", run.executed_version});
-    send(std::move(r));
-    return;
-  }
-  if (event) {
-    send(ErrorReply(Status(ErrorCode::kInternal, "headroom does not queue Event invocations yet")));
-    return;
-  }
-  if (!decision.admitted()) {
-    send(ThrottleReply(decision.throttle));
-    return;
-  }
-  const bool cold = decision.grant.start != core::StartKind::kWarm &&
-                    decision.grant.start != core::StartKind::kProvisioned;
-  const std::string account(call.account), region(call.region);
-  auto held = std::make_shared<net::Responder>(std::move(responder));
-  auto finish = [&ctx, account, region, grant = decision.grant, version = run.executed_version,
-                 memory = run.config.memory_size, tail, cold,
-                 request_id = std::string(request.request_id), held](InvocationResult result) {
-    ctx.registry.With(account, region, [&](engine::Account& a) {
-      a.Release(grant, ctx.registry.clock().Now(), result.reuse_environment);
+  InvocationInput input;
+  input.account = std::string(call.account);
+  input.region = std::string(call.region);
+  input.function = std::string(call.Label("FunctionName"));
+  if (auto q = call.route.QueryValue("Qualifier")) input.qualifier = std::string(*q);
+  input.payload = std::string(request.body);
+  input.request_id = std::string(request.request_id);
+  if (request.http) input.client_context = FromBase64(request.http->Header("X-Amz-Client-Context"));
+
+  if (dry_run || event) {
+    auto version = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
+                                         -> StatusOr<std::string> {
+      auto target = a.ResolveInvokeTarget(input.function, input.qualifier);
+      if (!target.ok()) return target.status();
+      return target->version == 0 ? std::string("$LATEST") : std::to_string(target->version);
     });
-    std::string tail_text;
-    if (tail) {
-      tail_text = PlatformLog(request_id, version, memory, result, cold);
-      if (tail_text.size() > kLogTailBytes) tail_text.erase(0, tail_text.size() - kLogTailBytes);
+    if (!version.ok()) {
+      send(ErrorReply(version.status()));
+      return;
     }
-    net::Response r = InvocationReply(result, version, tail ? &tail_text : nullptr);
+    if (dry_run) {
+      net::Response r = EmptyReply(204);
+      r.headers.push_back({"X-Amz-Executed-Version", *version});
+      send(std::move(r));
+      return;
+    }
+    // Accepted even when the pool is full: admission happens in the queue.
+    if (Status queued = ctx.async.Enqueue(input, call.now); !queued.ok()) {
+      send(ErrorReply(queued));
+      return;
+    }
+    send(EmptyReply(202));
+    return;
+  }
+
+  auto held = std::make_shared<net::Responder>(std::move(responder));
+  RunInvocation(ctx, std::move(input), call.now,
+                [tail, request_id = std::string(request.request_id), held](InvocationOutcome o) {
+    net::Response r;
+    if (!o.error.ok()) {
+      r = ErrorReply(o.error);
+    } else if (o.throttle != ThrottleReason::kNone) {
+      r = ThrottleReply(o.throttle);
+    } else {
+      std::string tail_text;
+      if (tail) {
+        tail_text = PlatformLog(request_id, o.executed_version, o.memory_size, o.result, o.cold);
+        if (tail_text.size() > kLogTailBytes) tail_text.erase(0, tail_text.size() - kLogTailBytes);
+      }
+      r = InvocationReply(o.result, o.executed_version, tail ? &tail_text : nullptr);
+    }
     r.headers.push_back({"x-amzn-RequestId", request_id});
     held->Send(std::move(r));
-  };
-  if (!simulated) {
-    run.account = account;
-    run.region = region;
-    run.grant = decision.grant;
-    run.invoked_function_arn = FunctionArn(region, account, run.function_name, call.route.QueryValue("Qualifier"));
-    run.payload = std::string(request.body);
-    run.request_id = std::string(request.request_id);
-    if (request.http) run.client_context = FromBase64(request.http->Header("X-Amz-Client-Context"));
-    run.now = call.now;
-    ctx.execution.Run(std::move(run), std::move(finish));
-    return;
-  }
-  InvocationResult result = Simulate(*simulated, run.config, cold, request.body, request.request_id);
-  const Duration runs = result.init + result.duration;
-  if (runs.nanos() == 0) {
-    finish(std::move(result));
-    return;
-  }
-  ctx.scheduler.At(call.now + runs, [finish, result] { finish(result); });
+  });
 }
 
 }  // namespace hr::server

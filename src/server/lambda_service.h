@@ -19,6 +19,7 @@
 #include "net/responder.h"
 #include "net/response.h"
 #include "server/account_registry.h"
+#include "server/async_queue.h"
 #include "server/code_store.h"
 #include "server/execution.h"
 #include "server/journal.h"
@@ -37,6 +38,7 @@ struct LambdaContext {
   AccountRegistry& registry;
   CodeStore& code;
   Execution& execution;
+  AsyncQueue& async;
   Scheduler& scheduler;
   const ServerSettings& settings;
   Journal* journal;  // null: nothing is persisted
@@ -82,6 +84,7 @@ LambdaHandler FindLambdaHandler(std::string_view name);
 class LambdaService {
  public:
   explicit LambdaService(LambdaContext context);
+  LambdaContext& context() { return context_; }
 
   // Answers one Lambda request through `responder`, now or (Invoke) when the function has
   // run, with x-amzn-RequestId. A successful write is journaled before its reply is sent.

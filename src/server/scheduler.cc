@@ -8,13 +8,18 @@ namespace hr::server {
 Scheduler::Scheduler(const Clock& clock, Duration tick)
     : clock_(clock), tick_(tick), thread_([this] { Run(); }) {}
 
-Scheduler::~Scheduler() {
+Scheduler::~Scheduler() { Stop(); }
+
+void Scheduler::Stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
   stop_cv_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
+  std::multimap<Timestamp, std::function<void()>> dropped;
+  std::lock_guard<std::mutex> lock(mutex_);
+  dropped.swap(tasks_);
 }
 
 void Scheduler::At(Timestamp when, std::function<void()> task) {

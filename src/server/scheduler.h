@@ -5,7 +5,8 @@
 // deadline: one background thread looks at the clock every `tick` (10 ms) and runs every task
 // that is due, in due-time order. Tasks run on that thread and must be short; they may call
 // At() (no lock is held while a task runs).
-// At() is safe from any thread. The destructor stops the thread; tasks not yet due are dropped.
+// At() is safe from any thread. Stop() (and the destructor) stops the thread; tasks not yet
+// due are dropped, and At() after Stop() keeps a task that never runs.
 
 #include <condition_variable>
 #include <functional>
@@ -25,6 +26,8 @@ class Scheduler {
   Scheduler& operator=(const Scheduler&) = delete;
 
   void At(Timestamp when, std::function<void()> task);
+  // Joins the thread and drops the tasks not yet run. Idempotent; not from a task.
+  void Stop();
 
  private:
   void Run();

@@ -94,11 +94,14 @@ Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
       store_(std::move(store)),
       journal_(std::move(journal)),
       code_((std::filesystem::path(settings_.data_dir) / "code").string()),
-      lambda_(LambdaContext{registry_, code_, execution_, scheduler_, settings_, journal_.get(),
-                            write_mutex_}),
+      lambda_(LambdaContext{registry_, code_, execution_, async_, scheduler_, settings_,
+                            journal_.get(), write_mutex_}),
       scheduler_(*clock_),
       execution_(*clock_, scheduler_, (std::filesystem::path(settings_.data_dir) / "code").string(),
-                 HR_SOURCE_DIR "/runtimes", "/usr/bin/python3") {}
+                 HR_SOURCE_DIR "/runtimes", "/usr/bin/python3"),
+      async_(*store_, scheduler_, *clock_) {
+  async_.Attach(&lambda_.context());
+}
 
 Status Server::Restore() {
   return journal_->Replay([&](const JournalEntry& e) -> Status {
@@ -145,7 +148,7 @@ Status Server::Start() {
   const std::string host = wildcard ? "127.0.0.1" : settings_.host;
   execution_.SetEndpoint("http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
                          ":" + std::to_string(http_->port()));
-  return Status::Ok();
+  return async_.Restore();  // events accepted before a restart run again
 }
 
 void Server::ScheduleHousekeeping() {
@@ -159,6 +162,7 @@ void Server::ScheduleHousekeeping() {
 void Server::Stop() {
   if (http_) http_->Stop(std::chrono::seconds(3));
   execution_.StopAll();  // no environment outlives the server
+  scheduler_.Stop();     // nothing runs on what the destructor takes apart
 }
 
 void Server::Handle(net::Request&& request, net::Responder responder) {

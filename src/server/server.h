@@ -65,6 +65,7 @@ class Server {
   Scheduler scheduler_;
   // The engine's EventSink for environments; its environments stop before the scheduler.
   Execution execution_;
+  AsyncQueue async_;
   std::unique_ptr<net::HttpServer> http_;
 };
 

@@ -1,0 +1,122 @@
+#include "server/invocation.h"
+
+#include <cstdio>
+#include <memory>
+#include <random>
+
+#include "base/function_ref.h"
+#include "server/lambda_service.h"
+#include "server/simulated_runtime.h"
+#include "wire/json_response.h"
+
+namespace hr::server {
+
+std::string ErrorDocument(std::string_view type, std::string_view message) {
+  std::string out;
+  wire::JsonObjectWriter(&out).String("errorMessage", message).String("errorType", type).Close();
+  return out;
+}
+
+namespace {
+
+// What a simulated invocation does: its outcome and when it ends.
+InvocationResult Simulate(const SimulatedBehaviour& b, const engine::FunctionConfig& config, bool cold,
+                 std::string_view payload, std::string_view request_id) {
+  InvocationResult o;
+  if (cold) o.init = b.init;
+  if (cold && b.init_error) {
+    o.function_error = true;
+    o.reuse_environment = false;
+    o.payload = ErrorDocument("Runtime.InitError",
+                              "Simulated init failure (HEADROOM_SIM_INIT_ERROR=true)");
+    return o;
+  }
+  const Duration timeout = Duration::Nanos(std::int64_t{config.timeout} * 1'000'000'000);
+  if (b.duration > timeout) {
+    o.duration = timeout;
+    o.function_error = true;
+    o.reuse_environment = false;
+    char seconds[32];
+    std::snprintf(seconds, sizeof(seconds), "%.2f", static_cast<double>(config.timeout));
+    o.payload = ErrorDocument("Sandbox.Timedout", "RequestId: " + std::string(request_id) +
+                                                      " Error: Task timed out after " + seconds +
+                                                      " seconds");
+    return o;
+  }
+  o.duration = b.duration;
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  if (b.error_rate > 0 && std::uniform_real_distribution<double>(0, 1)(rng) < b.error_rate) {
+    o.function_error = true;
+    o.payload = ErrorDocument("SimulatedError", "Simulated function error (HEADROOM_SIM_ERROR_RATE)");
+    return o;
+  }
+  o.payload = payload.empty() ? std::string("{}") : std::string(payload);  // it echoes its event
+  return o;
+}
+
+}  // namespace
+
+void RunInvocation(LambdaContext& ctx, InvocationInput input, Timestamp now,
+                   std::function<void(InvocationOutcome)> done) {
+  InvocationOutcome outcome;
+  std::optional<SimulatedBehaviour> simulated;
+  ExecutionRequest run;
+  core::AdmissionDecision decision;
+  outcome.error = ctx.registry.With(input.account, input.region, [&](engine::Account& a) {
+    std::optional<std::string_view> qualifier;
+    if (input.qualifier) qualifier = *input.qualifier;
+    auto target = a.ResolveInvokeTarget(input.function, qualifier);
+    if (!target.ok()) return target.status();
+    const engine::FunctionConfig& c = a.ConfigOf(*target);
+    auto behaviour = SimulatedBehaviourOf(c.handler, c.environment);
+    if (!behaviour.ok()) return behaviour.status();
+    simulated = *behaviour;
+    run.config = c;
+    run.account_index = a.index();
+    run.function_name = a.FunctionNameOf(target->function.slot);
+    run.executed_version = target->version == 0 ? "$LATEST" : std::to_string(target->version);
+    decision = a.Admit(*target, input.synchronous, now);
+    return Status::Ok();
+  });
+  outcome.function_name = run.function_name;
+  outcome.executed_version = run.executed_version;
+  outcome.memory_size = run.config.memory_size;
+  if (!outcome.error.ok() || !decision.admitted()) {
+    outcome.throttle = decision.throttle;
+    done(std::move(outcome));
+    return;
+  }
+  outcome.cold = decision.grant.start == core::StartKind::kCold;
+  auto finish = [&ctx, account = input.account, region = input.region, grant = decision.grant,
+                 outcome, done = std::move(done)](InvocationResult result) mutable {
+    ctx.registry.With(account, region, [&](engine::Account& a) {
+      a.Release(grant, ctx.registry.clock().Now(), result.reuse_environment);
+    });
+    outcome.result = std::move(result);
+    done(std::move(outcome));
+  };
+  if (!simulated) {
+    run.account = input.account;
+    run.region = input.region;
+    run.grant = decision.grant;
+    std::optional<std::string_view> qualifier;
+    if (input.qualifier) qualifier = *input.qualifier;
+    run.invoked_function_arn = FunctionArn(input.region, input.account, run.function_name, qualifier);
+    run.payload = std::move(input.payload);
+    run.request_id = std::move(input.request_id);
+    run.client_context = std::move(input.client_context);
+    run.now = now;
+    ctx.execution.Run(std::move(run), std::move(finish));
+    return;
+  }
+  InvocationResult result = Simulate(*simulated, run.config, outcome.cold, input.payload, input.request_id);
+  const Duration runs = result.init + result.duration;
+  if (runs.nanos() == 0) {
+    finish(std::move(result));
+    return;
+  }
+  auto shared = std::make_shared<decltype(finish)>(std::move(finish));
+  ctx.scheduler.At(now + runs, [shared, result] { (*shared)(result); });
+}
+
+}  // namespace hr::server
