@@ -33,13 +33,30 @@ net::Response ApiError(unsigned status, std::string_view type, std::string_view 
   return Json(status, std::move(body));
 }
 
-std::string ExitErrorDocument(int wait_status) {
-  std::string detail = WIFSIGNALED(wait_status)
-                           ? "signal: " + std::to_string(WTERMSIG(wait_status))
-                           : "exit status " + std::to_string(WEXITSTATUS(wait_status));
+// How Lambda names a signal in "Runtime exited with error: signal: killed".
+std::string SignalName(int signal) {
+  switch (signal) {
+    case SIGKILL: return "killed";
+    case SIGSEGV: return "segmentation fault";
+    case SIGABRT: return "aborted";
+    case SIGTERM: return "terminated";
+    case SIGBUS: return "bus error";
+    case SIGFPE: return "floating point exception";
+    default: return std::to_string(signal);
+  }
+}
+
+// Runtime.ExitError, for `request_id` (empty during init).
+std::string ExitErrorDocument(int wait_status, std::string_view request_id) {
+  const std::string detail = WIFSIGNALED(wait_status)
+                                 ? "signal: " + SignalName(WTERMSIG(wait_status))
+                                 : "exit status " + std::to_string(WEXITSTATUS(wait_status));
+  std::string message = "RequestId: ";
+  message += request_id;
+  message += " Error: Runtime exited with error: " + detail;
   std::string out;
   wire::JsonObjectWriter(&out)
-      .String("errorMessage", "RequestId: Error: Runtime exited with error: " + detail)
+      .String("errorMessage", message)
       .String("errorType", "Runtime.ExitError")
       .Close();
   return out;
@@ -74,8 +91,10 @@ StatusOr<std::shared_ptr<Environment>> Environment::Start(ProcessSpec spec, Init
 
 Environment::~Environment() {
   // Whoever waits on this environment hears that it is gone.
-  if (on_init_) on_init_(Status(ErrorCode::kInvalidParameter, ExitErrorDocument(SIGKILL)));
-  if (done_) done_(InvocationOutcome{InvocationOutcome::Kind::kExited, ExitErrorDocument(SIGKILL), {}});
+  if (on_init_) on_init_(Status(ErrorCode::kInvalidParameter, ExitErrorDocument(SIGKILL, "")));
+  if (done_) {
+    done_(InvocationOutcome{InvocationOutcome::Kind::kExited, ExitErrorDocument(SIGKILL, current_id_), {}});
+  }
   if (process_) process_->Kill();
   process_.reset();
   if (!api_) return;
@@ -101,7 +120,7 @@ void Environment::Invoke(InvocationRequest request, InvocationDone done) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (exited_) {
     lock.unlock();
-    done(InvocationOutcome{InvocationOutcome::Kind::kExited, ExitErrorDocument(0), {}});
+    done(InvocationOutcome{InvocationOutcome::Kind::kExited, ExitErrorDocument(0, request.request_id), {}});
     return;
   }
   pending_ = std::move(request);
@@ -188,11 +207,14 @@ void Environment::Exited(int wait_status) {
   InvocationDone done = std::move(done_);
   done_ = nullptr;
   const std::string log = process_ ? process_->LogSince(log_offset_) : std::string();
+  const std::string id = pending_ ? pending_->request_id : current_id_;
   lock.unlock();
   if (init) {
-    init(Status(ErrorCode::kInvalidParameter, ExitErrorDocument(wait_status)));
+    init(Status(ErrorCode::kInvalidParameter, ExitErrorDocument(wait_status, "")));
   }
-  if (done) done(InvocationOutcome{InvocationOutcome::Kind::kExited, ExitErrorDocument(wait_status), log});
+  if (done) {
+    done(InvocationOutcome{InvocationOutcome::Kind::kExited, ExitErrorDocument(wait_status, id), log});
+  }
 }
 
 }  // namespace hr::exec

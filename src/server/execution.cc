@@ -192,6 +192,50 @@ void Execution::Run(ExecutionRequest request, std::function<void(InvocationResul
   if (previous) scheduler_.At(clock_.Now(), [previous] {});  // destroyed off its own threads
 }
 
+void Execution::Provision(ExecutionRequest request, const std::vector<core::EnvironmentId>& ids,
+                          std::function<void(const Status&)> done) {
+  struct Pending {
+    std::mutex mutex;
+    std::size_t left;
+    std::function<void(const Status&)> done;  // reset once called
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->left = ids.size();
+  pending->done = std::move(done);
+  auto report = [pending](const Status& s) {
+    std::function<void(const Status&)> done;
+    {
+      std::lock_guard<std::mutex> lock(pending->mutex);
+      if (!pending->done) return;
+      if (s.ok() && --pending->left > 0) return;
+      done = std::move(pending->done);
+      pending->done = nullptr;
+    }
+    done(s);
+  };
+  if (ids.empty()) report(Status::Ok());
+  for (core::EnvironmentId id : ids) {
+    auto spec = SpecFor(request, /*provisioned=*/true);
+    if (!spec.ok()) {
+      report(spec.status());
+      return;
+    }
+    auto environment = exec::Environment::Start(std::move(*spec), report);
+    if (!environment.ok()) {
+      report(environment.status());
+      return;
+    }
+    std::shared_ptr<exec::Environment> previous;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto& slot = environments_[{request.account_index, id}];
+      previous = std::move(slot);
+      slot = std::move(*environment);
+    }
+    if (previous) scheduler_.At(clock_.Now(), [previous] {});
+  }
+}
+
 void Execution::Dispatch(const std::shared_ptr<Running>& running) {
   auto environment = running->environment.lock();
   const ExecutionRequest& r = running->request;

@@ -61,6 +61,11 @@ class Execution : public core::EventSink {
   void SetEndpoint(std::string url);
   // Runs `request`; `done` gets the result once, on some thread.
   void Run(ExecutionRequest request, std::function<void(InvocationResult)> done);
+  // Starts the environments `ids` of a provisioned config ahead of use (the request's config,
+  // names and account; AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency). `done` gets
+  // Ok once every init has succeeded, or the first failure; once, on some thread.
+  void Provision(ExecutionRequest request, const std::vector<core::EnvironmentId>& ids,
+                 std::function<void(const Status&)> done);
   // Kills every environment and waits for them.
   void StopAll();
 

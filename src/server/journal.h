@@ -22,7 +22,7 @@ namespace hr::server {
 struct JournalEntry {
   std::string account;
   std::string region;
-  std::string method;  // an HTTP method, or "READY" for a provisioned config's allocation
+  std::string method;  // an HTTP method, or "READY"/"FAILED" for a provisioned config's allocation
   std::string target;  // the raw request target, or "<function>\n<qualifier>" for READY
   std::string body;
   Timestamp at;

@@ -87,8 +87,8 @@ net::Response UpdateAlias(LambdaContext& ctx, const LambdaCall& call) {
     return updated;
   });
   if (view.ok() && moved) {
-    ScheduleProvisioningReady(ctx, account, region, moved->ticket, std::string(call.Label("FunctionName")),
-                              std::string(call.Label("Name")), call.now);
+    StartProvisioning(ctx, call, *moved, std::string(call.Label("FunctionName")),
+                      std::string(call.Label("Name")));
   }
   return AliasReply(200, view);
 }

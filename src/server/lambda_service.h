@@ -105,11 +105,13 @@ class LambdaService {
   wire::RestRouter router_;
 };
 
-// Schedules config `ticket` of `function`:`qualifier` to become READY after the allocation
-// delay from `now`, and journals that when it happens (a stale ticket is ignored).
-void ScheduleProvisioningReady(LambdaContext& ctx, const std::string& account,
-                               const std::string& region, engine::ProvisioningTicket ticket,
-                               std::string function, std::string qualifier, Timestamp now);
+// Initialises the environments of a provisioned config just put or moved (`function`:
+// `qualifier`), and makes it READY once the allocation delay has passed and every init has
+// succeeded, or FAILED (FUNCTION_ERROR_INIT_FAILURE); journals the outcome. A stale config
+// (replaced, moved or deleted meanwhile) is left alone.
+void StartProvisioning(LambdaContext& ctx, const LambdaCall& call,
+                       const engine::ProvisionedConfigView& config, const std::string& function,
+                       const std::string& qualifier);
 
 // Reply helpers shared by the handlers.
 net::Response JsonReply(unsigned status, std::string body);

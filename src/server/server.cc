@@ -105,13 +105,16 @@ Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
 
 Status Server::Restore() {
   return journal_->Replay([&](const JournalEntry& e) -> Status {
-    if (e.method == "READY") {
+    if (e.method == "READY" || e.method == "FAILED") {
       const std::size_t split = e.target.find('\n');
       const std::string function = e.target.substr(0, split);
       const std::string qualifier = split == std::string::npos ? "" : e.target.substr(split + 1);
       registry_.With(e.account, e.region, [&](engine::Account& a) {
         auto config = a.GetProvisionedConcurrencyConfig(function, qualifier);
-        if (config.ok()) (void)a.CompleteProvisioning(config->ticket, true, "", e.at);
+        if (config.ok()) {
+          const bool ready = e.method == "READY";
+          (void)a.CompleteProvisioning(config->ticket, ready, ready ? "" : "FUNCTION_ERROR_INIT_FAILURE", e.at);
+        }
       });
       return Status::Ok();
     }
