@@ -6,16 +6,12 @@
 -- and GetAccountSettings (GET /2016-08-19/account-settings); gfc sends GetFunctionConcurrency
 -- only; put sends PutFunctionConcurrency (PUT /2017-10-31/functions/FUNCTION/concurrency) with
 -- {"ReservedConcurrentExecutions":N}, N cycling 1..100 so that every write changes the state
--- (headroom journals each one to SQLite before it replies). Every request carries a
--- SigV4-looking Authorization header and X-Amz-Date (signatures are not checked), so the server
--- sees account 000000000000 in us-east-1. done() prints one line for the driver:
---   RESULT <req/s> <requests> <non-2xx> <socket errors> <p50 us> <p90 us> <p99 us> <p99.9 us> <max us>
+-- (headroom journals each one to SQLite before it replies). Every request carries ../lib.lua's
+-- SigV4-looking headers (account 000000000000, us-east-1), and done() is lib.done, which prints
+-- the RESULT line the driver reads.
 
-local headers = {
-  ["Authorization"] = "AWS4-HMAC-SHA256 Credential=000000000000/20260101/us-east-1/lambda/aws4_request, "
-                      .. "SignedHeaders=host;x-amz-date, Signature=00",
-  ["X-Amz-Date"] = "20260101T000000Z",
-}
+local lib = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../lib.lua")
+local headers = lib.headers()
 local requests = {}
 local n = 0
 
@@ -42,11 +38,4 @@ function request()
   return requests[n]
 end
 
-function done(summary, latency, _)
-  local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d %d %d %d %d %d\n",
-    summary.requests / (summary.duration / 1e6), summary.requests, e.status,
-    e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99),
-    latency:percentile(99.9), latency.max))
-end
+done = lib.done

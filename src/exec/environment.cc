@@ -64,9 +64,12 @@ std::string ExitErrorDocument(int wait_status, std::string_view request_id) {
 
 }  // namespace
 
-StatusOr<std::shared_ptr<Environment>> Environment::Start(ProcessSpec spec, InitDone on_init) {
+StatusOr<std::shared_ptr<Environment>> Environment::Start(ProcessSpec spec,
+                                                          std::string first_request_id,
+                                                          InitDone on_init) {
   std::shared_ptr<Environment> env(new Environment());
   env->on_init_ = std::move(on_init);
+  env->first_request_id_ = std::move(first_request_id);
   net::ServerOptions options;
   options.host = "127.0.0.1";
   options.port = 0;
@@ -83,7 +86,10 @@ StatusOr<std::shared_ptr<Environment>> Environment::Start(ProcessSpec spec, Init
   auto process = Process::Start(std::move(spec), [weak](int status) {
     if (auto self = weak.lock()) self->Exited(status);
   });
-  if (!process.ok()) return process.status();
+  if (!process.ok()) {
+    env->on_init_ = nullptr;  // the caller hears of it through the returned status
+    return process.status();
+  }
   std::lock_guard<std::mutex> lock(env->mutex_);
   env->process_ = std::move(*process);
   return env;
@@ -91,7 +97,9 @@ StatusOr<std::shared_ptr<Environment>> Environment::Start(ProcessSpec spec, Init
 
 Environment::~Environment() {
   // Whoever waits on this environment hears that it is gone.
-  if (on_init_) on_init_(Status(ErrorCode::kInvalidParameter, ExitErrorDocument(SIGKILL, "")));
+  if (on_init_) {
+    on_init_(Status(ErrorCode::kInvalidParameter, ExitErrorDocument(SIGKILL, first_request_id_)), nullptr);
+  }
   if (done_) {
     done_(InvocationOutcome{InvocationOutcome::Kind::kExited, ExitErrorDocument(SIGKILL, current_id_), {}});
   }
@@ -156,7 +164,7 @@ void Environment::Handle(net::Request&& request, net::Responder responder) {
     on_init_ = nullptr;
     DispatchLocked();
     lock.unlock();
-    if (init) init(Status::Ok());
+    if (init) init(Status::Ok(), shared_from_this());
     return;
   }
   if (request.Method() == "POST" && path == kInitError) {
@@ -164,7 +172,7 @@ void Environment::Handle(net::Request&& request, net::Responder responder) {
     on_init_ = nullptr;
     lock.unlock();
     responder.Send(Accepted());
-    if (init) init(Status(ErrorCode::kInvalidParameter, request.Body()));
+    if (init) init(Status(ErrorCode::kInvalidParameter, request.Body()), shared_from_this());
     return;
   }
   if (request.Method() == "POST" && path.substr(0, kInvocationPrefix.size()) == kInvocationPrefix) {
@@ -189,7 +197,10 @@ void Environment::Handle(net::Request&& request, net::Responder responder) {
     outcome.kind = kind == "response" ? InvocationOutcome::Kind::kResponse
                                       : InvocationOutcome::Kind::kFunctionError;
     outcome.payload = request.Body();
-    outcome.log = process_ ? process_->LogSince(log_offset_) : std::string();
+    if (process_) {
+      process_->AwaitDrained();  // what it printed before answering is in the pipe
+      outcome.log = process_->LogSince(log_offset_);
+    }
     lock.unlock();
     responder.Send(Accepted());
     done(std::move(outcome));
@@ -210,7 +221,8 @@ void Environment::Exited(int wait_status) {
   const std::string id = pending_ ? pending_->request_id : current_id_;
   lock.unlock();
   if (init) {
-    init(Status(ErrorCode::kInvalidParameter, ExitErrorDocument(wait_status, "")));
+    init(Status(ErrorCode::kInvalidParameter, ExitErrorDocument(wait_status, first_request_id_)),
+         shared_from_this());
   }
   if (done) {
     done(InvocationOutcome{InvocationOutcome::Kind::kExited, ExitErrorDocument(wait_status, id), log});

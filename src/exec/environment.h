@@ -47,11 +47,15 @@ struct InvocationOutcome {
 
 class Environment : public std::enable_shared_from_this<Environment> {
  public:
-  using InitDone = std::function<void(const Status&)>;
+  // With the environment (null when it is being destroyed).
+  using InitDone = std::function<void(const Status&, const std::shared_ptr<Environment>&)>;
   using InvocationDone = std::function<void(InvocationOutcome)>;
 
   // Starts the runtime with `spec`; AWS_LAMBDA_RUNTIME_API is added to its environment.
-  static StatusOr<std::shared_ptr<Environment>> Start(ProcessSpec spec, InitDone on_init);
+  // `first_request_id` names the invocation waiting for this init (empty for a provisioned
+  // environment), for the Runtime.ExitError of a runtime that dies during init.
+  static StatusOr<std::shared_ptr<Environment>> Start(ProcessSpec spec, std::string first_request_id,
+                                                      InitDone on_init);
   ~Environment();
 
   // Sends `request` to the runtime. REQUIRES: init succeeded and no invocation is running.
@@ -76,6 +80,7 @@ class Environment : public std::enable_shared_from_this<Environment> {
   std::string current_id_;                    // the invocation the runtime has
   InvocationDone done_;                       // for current_id_ or pending_
   std::uint64_t log_offset_ = 0;              // where the current invocation's log starts
+  std::string first_request_id_;
   bool exited_ = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,6 +69,7 @@ StatusOr<std::unique_ptr<Process>> Process::Start(ProcessSpec spec,
   }
   setpgid(pid, pid);  // also from the parent, so Kill() works whichever runs first
   close(out[1]);
+  fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
   close(exec_error[1]);
   int child_errno = 0;
   const ssize_t n = read(exec_error[0], &child_errno, sizeof(child_errno));
@@ -87,18 +89,35 @@ StatusOr<std::unique_ptr<Process>> Process::Start(ProcessSpec spec,
   return process;
 }
 
-void Process::ReadOutput(std::function<void(int)> on_exit) {
+// Reads what is in the pipe now, under mutex_ (so bytes are appended in order whoever reads).
+// Returns false at end of file or on an error.
+bool Process::DrainLocked() {
   char buffer[4096];
   for (;;) {
     const ssize_t n = read(output_fd_, buffer, sizeof(buffer));
+    if (n > 0) {
+      log_.append(buffer, static_cast<std::size_t>(n));
+      written_ += static_cast<std::uint64_t>(n);
+      if (log_.size() > 2 * kLogKeep) log_.erase(0, log_.size() - kLogKeep);
+      continue;
+    }
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    std::lock_guard<std::mutex> lock(mutex_);
-    log_.append(buffer, static_cast<std::size_t>(n));
-    written_ += static_cast<std::uint64_t>(n);
-    if (log_.size() > 2 * kLogKeep) log_.erase(0, log_.size() - kLogKeep);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
-  close(output_fd_);
+}
+
+void Process::ReadOutput(std::function<void(int)> on_exit) {
+  for (;;) {
+    pollfd p{output_fd_, POLLIN, 0};
+    if (poll(&p, 1, -1) < 0 && errno != EINTR) break;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!DrainLocked()) break;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    close(output_fd_);
+    closed_ = true;
+  }
   // The pipe closes when every process of the group has closed it; the runtime itself may
   // have exited earlier, so reap it (blocking only on our own child).
   int status = 0;
@@ -109,6 +128,11 @@ void Process::ReadOutput(std::function<void(int)> on_exit) {
     exited_ = true;
   }
   if (on_exit) on_exit(status);
+}
+
+void Process::AwaitDrained() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!closed_) DrainLocked();
 }
 
 void Process::Kill() {

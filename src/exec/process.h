@@ -42,6 +42,9 @@ class Process {
 
   int pid() const { return pid_; }
   void Kill();
+  // Takes into the log everything the process has written into the pipe so far, so that
+  // LogSince sees it.
+  void AwaitDrained();
   // Bytes written so far (an offset for LogSince).
   std::uint64_t LogOffset() const;
   // What the process wrote from `offset` on (the part still kept: the log keeps its last
@@ -51,6 +54,7 @@ class Process {
  private:
   Process(int pid, int output_fd) : pid_(pid), output_fd_(output_fd) {}
   void ReadOutput(std::function<void(int)> on_exit);
+  bool DrainLocked();
 
   const int pid_;
   const int output_fd_;
@@ -58,6 +62,7 @@ class Process {
   std::string log_;            // guarded by mutex_: the last kLogKeep bytes
   std::uint64_t written_ = 0;  // guarded by mutex_: total bytes ever written
   bool exited_ = false;        // guarded by mutex_
+  bool closed_ = false;        // guarded by mutex_: output_fd_ is closed
   std::thread reader_;
 };
 

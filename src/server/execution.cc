@@ -7,18 +7,13 @@
 #include <sstream>
 
 #include "exec/code_unpacker.h"
+#include "server/invocation.h"
 #include "wire/json_response.h"
 
 namespace hr::server {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ErrorDocument(std::string_view type, std::string_view message) {
-  std::string out;
-  wire::JsonObjectWriter(&out).String("errorMessage", message).String("errorType", type).Close();
-  return out;
-}
 
 Duration Since(std::chrono::steady_clock::time_point start) {
   return Duration::Nanos(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -160,8 +155,10 @@ void Execution::Run(ExecutionRequest request, std::function<void(InvocationResul
   }
   const auto init_started = std::chrono::steady_clock::now();
   // The Environment calls back exactly once (init done, failed, or the process gone).
-  auto environment = exec::Environment::Start(std::move(*spec), [this, running, init_started](const Status& init) {
+  auto environment = exec::Environment::Start(std::move(*spec), r.request_id,
+      [this, running, init_started](const Status& init, const std::shared_ptr<exec::Environment>& env) {
     running->init = Since(init_started);
+    if (env) running->environment = env;
     if (init.ok()) {
       Dispatch(running);
       return;
@@ -174,10 +171,15 @@ void Execution::Run(ExecutionRequest request, std::function<void(InvocationResul
     running->Finish(std::move(result));
   });
   if (!environment.ok()) {
+    // AWS's words for a runtime that cannot be started (no bootstrap, not executable).
     InvocationResult result;
     result.function_error = true;
     result.reuse_environment = false;
-    result.payload = ErrorDocument("Runtime.InvalidEntrypoint", environment.status().message());
+    result.payload = ErrorDocument("Runtime.InvalidEntrypoint",
+                                   "RequestId: " + r.request_id +
+                                       " Error: Couldn't find valid bootstrap(s): "
+                                       "[/var/task/bootstrap /opt/bootstrap]");
+    result.log = environment.status().message();
     running->Finish(std::move(result));
     return;
   }
@@ -220,7 +222,9 @@ void Execution::Provision(ExecutionRequest request, const std::vector<core::Envi
       report(spec.status());
       return;
     }
-    auto environment = exec::Environment::Start(std::move(*spec), report);
+    auto environment = exec::Environment::Start(
+        std::move(*spec), "",
+        [report](const Status& s, const std::shared_ptr<exec::Environment>&) { report(s); });
     if (!environment.ok()) {
       report(environment.status());
       return;
@@ -274,7 +278,7 @@ void Execution::Dispatch(const std::shared_ptr<Running>& running) {
   });
   // The Timeout runs on the server's clock.
   std::weak_ptr<Running> weak = running;
-  scheduler_.At(clock_.Now() + Duration::Nanos(timeout_s * 1'000'000'000), [weak, timeout_s] {
+  scheduler_.At(clock_.Now() + Duration::Nanos(timeout_s * 1'000'000'000), [this, weak, timeout_s] {
     auto running = weak.lock();
     if (!running || running->finished) return;
     if (auto env = running->environment.lock()) env->Kill();
@@ -287,6 +291,7 @@ void Execution::Dispatch(const std::shared_ptr<Running>& running) {
     result.payload = ErrorDocument("Sandbox.Timedout", "RequestId: " + running->request.request_id +
                                                            " Error: Task timed out after " +
                                                            seconds + " seconds");
+    result.log = TimeoutLogLine(clock_.Now(), running->request.request_id, timeout_s);
     running->Finish(std::move(result));
   });
 }

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "base/function_ref.h"
+#include "server/iso_time.h"
 #include "server/lambda_service.h"
 #include "server/simulated_runtime.h"
 #include "wire/json_response.h"
@@ -17,11 +18,18 @@ std::string ErrorDocument(std::string_view type, std::string_view message) {
   return out;
 }
 
+std::string TimeoutLogLine(Timestamp at, std::string_view request_id, std::int64_t timeout_seconds) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof(seconds), "%.2f", static_cast<double>(timeout_seconds));
+  return FormatIsoMillis(at) + " " + std::string(request_id) + " Task timed out after " + seconds +
+         " seconds\n";
+}
+
 namespace {
 
 // What a simulated invocation does: its outcome and when it ends.
 InvocationResult Simulate(const SimulatedBehaviour& b, const engine::FunctionConfig& config, bool cold,
-                 std::string_view payload, std::string_view request_id) {
+                 std::string_view payload, std::string_view request_id, Timestamp now) {
   InvocationResult o;
   if (cold) o.init = b.init;
   if (cold && b.init_error) {
@@ -41,6 +49,7 @@ InvocationResult Simulate(const SimulatedBehaviour& b, const engine::FunctionCon
     o.payload = ErrorDocument("Sandbox.Timedout", "RequestId: " + std::string(request_id) +
                                                       " Error: Task timed out after " + seconds +
                                                       " seconds");
+    o.log = TimeoutLogLine(now + timeout, request_id, config.timeout);
     return o;
   }
   o.duration = b.duration;
@@ -99,9 +108,16 @@ void RunInvocation(LambdaContext& ctx, InvocationInput input, Timestamp now,
     run.account = input.account;
     run.region = input.region;
     run.grant = decision.grant;
-    std::optional<std::string_view> qualifier;
-    if (input.qualifier) qualifier = *input.qualifier;
-    run.invoked_function_arn = FunctionArn(input.region, input.account, run.function_name, qualifier);
+    // The ARN as invoked: with the qualifier of the parameter or of the name itself.
+    std::optional<std::string> qualifier = input.qualifier;
+    if (!qualifier) {
+      if (auto ref = ParseFunctionRef(input.function, FunctionNameShape::kNamespacedFunctionName); ref.ok()) {
+        qualifier = ref->qualifier;
+      }
+    }
+    run.invoked_function_arn =
+        FunctionArn(input.region, input.account, run.function_name,
+                    qualifier ? std::optional<std::string_view>(*qualifier) : std::nullopt);
     run.payload = std::move(input.payload);
     run.request_id = std::move(input.request_id);
     run.client_context = std::move(input.client_context);
@@ -109,7 +125,8 @@ void RunInvocation(LambdaContext& ctx, InvocationInput input, Timestamp now,
     ctx.execution.Run(std::move(run), std::move(finish));
     return;
   }
-  InvocationResult result = Simulate(*simulated, run.config, outcome.cold, input.payload, input.request_id);
+  InvocationResult result =
+      Simulate(*simulated, run.config, outcome.cold, input.payload, input.request_id, now);
   const Duration runs = result.init + result.duration;
   if (runs.nanos() == 0) {
     finish(std::move(result));

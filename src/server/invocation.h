@@ -49,5 +49,8 @@ void RunInvocation(LambdaContext& ctx, InvocationInput input, Timestamp now,
 
 // {"errorMessage": message, "errorType": type}, as Lambda reports errors.
 std::string ErrorDocument(std::string_view type, std::string_view message);
+// The line the platform logs when an invocation times out:
+// "2026-12-01T20:04:06.433Z <request id> Task timed out after 3.00 seconds\n".
+std::string TimeoutLogLine(Timestamp at, std::string_view request_id, std::int64_t timeout_seconds);
 
 }  // namespace hr::server
