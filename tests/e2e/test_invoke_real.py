@@ -606,6 +606,45 @@ def test_reserved_concurrency_one_throttles_a_second_call(headroom, lam, account
     assert pool_state(headroom, account)["unreserved_busy"] == 0
 
 
+# ---- provisioned concurrency ----------------------------------------------------------------
+
+INIT_TYPE = PROBE + """
+def init_type(event, context):
+    result = handler(event, context)
+    result["init"] = os.environ["AWS_LAMBDA_INITIALIZATION_TYPE"]
+    return result
+"""
+
+
+def test_provisioned_environment_is_initialised_ahead_and_spills_over(headroom, lam, account, scratch):
+    """PC 1 on version 1: its environment starts when the config is put and the config is READY
+    only once that init is done; a call runs on it (provisioned-concurrency); a second call while
+    it is busy spills over to an on-demand environment."""
+    name = "real-" + uuid.uuid4().hex[:12]
+    lam.create_function(FunctionName=name, Runtime="python3.12", Handler="app.init_type", Role=ROLE,
+                        Code={"ZipFile": make_zip({"app.py": INIT_TYPE})}, Timeout=60, Publish=True)
+    r = lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1",
+                                               ProvisionedConcurrentExecutions=1)
+    assert r["Status"] == "IN_PROGRESS"
+    # The environment is started at once, before any invocation.
+    wait_for(lambda: function_processes(name), what="the provisioned environment to start")
+    headroom.advance(3)  # past --pc-allocation-delay
+    wait_for(lambda: lam.get_provisioned_concurrency_config(
+        FunctionName=name, Qualifier="1")["Status"] == "READY", what="READY")
+    started, release = os.path.join(scratch, "started"), os.path.join(scratch, "release")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        held = pool.submit(invoke, lam, name, {"started": started, "release": release}, "1")
+        try:
+            wait_for(lambda: os.path.exists(started), what="the provisioned call to run")
+            spill = assert_ok(invoke(lam, name, {}, "1"))
+        finally:
+            open(release, "w").close()
+        on_pc = assert_ok(held.result(timeout=15))
+    assert on_pc["init"] == "provisioned-concurrency"
+    assert spill["init"] == "on-demand" and spill["pid"] != on_pc["pid"]
+    assert "Init Duration" not in report_line(held.result())
+
+
 # ---- boto3 inside a function reaches this server -------------------------------------------
 
 BOTO3_INSIDE = """
