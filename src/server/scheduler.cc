@@ -39,6 +39,7 @@ void Scheduler::Run() {
     if (!due.empty()) {
       lock.unlock();
       for (auto& task : due) task();
+      due.clear();  // a task's captures may call At() as they go: not under the lock
       lock.lock();
       continue;
     }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "server/clocks.h"
@@ -57,6 +58,31 @@ TEST(ClocksTest, ScaledClockRunsFaster) {
   const Timestamp a = clock.Now();
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_GE(clock.Now() - a, Duration::Seconds(4));
+}
+
+// A task's captures may schedule more work when they are destroyed (an environment reporting
+// that it is gone): that must not happen under the scheduler's lock.
+TEST(SchedulerTest, ATaskWhoseCapturesScheduleOnDestructionDoesNotDeadlock) {
+  SteppedClock clock;
+  Scheduler scheduler(clock, Duration::Millis(1));
+  std::atomic<int> ran{0};
+  struct SchedulesWhenDestroyed {
+    Scheduler* scheduler = nullptr;
+    const Clock* clock = nullptr;
+    std::atomic<int>* ran = nullptr;
+    ~SchedulesWhenDestroyed() {
+      if (scheduler) scheduler->At(clock->Now(), [ran = ran] { *ran += 1; });
+    }
+  };
+  auto capture = std::make_shared<SchedulesWhenDestroyed>();
+  capture->clock = &clock;
+  capture->ran = &ran;
+  capture->scheduler = &scheduler;
+  scheduler.At(clock.Now(), [capture] {});
+  capture.reset();
+  EXPECT_TRUE(WaitFor(ran, 1));
+  scheduler.Stop();
+  scheduler.Stop();  // idempotent
 }
 
 }  // namespace
