@@ -130,8 +130,14 @@ void AsyncQueue::Process(std::int64_t id) {
     const std::string name = a.FunctionNameOf(target->function.slot);
     auto rc = a.GetFunctionConcurrency(name);
     s.zero_reserved = rc.ok() && *rc && **rc == 0;
-    s.function_arn = FunctionArn(item.region, item.account, name,
-                                 input->qualifier ? std::string_view(*input->qualifier) : "$LATEST");
+    // The record names the qualifier as invoked: the parameter's, or the one in the name.
+    std::optional<std::string> invoked = input->qualifier;
+    if (!invoked) {
+      if (auto ref = ParseFunctionRef(input->function, FunctionNameShape::kNamespacedFunctionName); ref.ok()) {
+        invoked = ref->qualifier;
+      }
+    }
+    s.function_arn = FunctionArn(item.region, item.account, name, invoked ? *invoked : "$LATEST");
     if (auto config = a.GetFunctionEventInvokeConfig(input->function, qualifier); config.ok()) {
       const engine::EventInvokeConfig& c = config->config;
       if (c.maximum_retry_attempts) s.max_retries = *c.maximum_retry_attempts;
@@ -146,12 +152,12 @@ void AsyncQueue::Process(std::int64_t id) {
   }
   // By value: it is called again when the invocation ends, after Process has returned.
   auto record = [request_id = input->request_id, payload = input->payload,
-                 arn = s.function_arn, now](std::string_view condition, std::int32_t invokes,
-                                            const InvocationOutcome* o) {
+                 arn = s.function_arn](Timestamp at, std::string_view condition,
+                                       std::int32_t invokes, const InvocationOutcome* o) {
     json::object context{{"requestId", request_id}, {"functionArn", arn},
                          {"condition", condition}, {"approximateInvokeCount", invokes}};
     json::object r{{"version", "1.0"},
-                   {"timestamp", FormatIsoMillis(now)},
+                   {"timestamp", FormatIsoMillis(at)},
                    {"requestContext", std::move(context)},
                    {"requestPayload", AsJson(payload)}};
     if (o) {
@@ -163,11 +169,11 @@ void AsyncQueue::Process(std::int64_t id) {
     return json::serialize(r);
   };
   if (s.zero_reserved) {
-    Finish(item, s.on_failure, record("ZeroReservedConcurrency", 0, nullptr));
+    Finish(item, s.on_failure, record(now, "ZeroReservedConcurrency", 0, nullptr));
     return;
   }
   if (now.unix_millis() - item.enqueued_unix_ms > s.max_age_seconds * 1000) {
-    Finish(item, s.on_failure, record("EventAgeExceeded", item.attempts, nullptr));
+    Finish(item, s.on_failure, record(now, "EventAgeExceeded", item.attempts, nullptr));
     return;
   }
   RunInvocation(*context_, *input, now, [this, item, s, record](InvocationOutcome o) mutable {
@@ -177,17 +183,21 @@ void AsyncQueue::Process(std::int64_t id) {
       return;
     }
     if (o.throttle != ThrottleReason::kNone) {
+      // The back-off doubles with the event's age; the next look is no later than the moment
+      // the event expires, so an expired event is dropped on time.
       const std::int64_t age = at.unix_millis() - item.enqueued_unix_ms;
-      Retry(item, at + Duration::Millis(std::clamp(age, kMinBackoffMs, kMaxBackoffMs)));
+      const std::int64_t left = s.max_age_seconds * 1000 - age + 1;
+      Retry(item, at + Duration::Millis(std::max<std::int64_t>(
+                           1, std::min(std::clamp(age, kMinBackoffMs, kMaxBackoffMs), left))));
       return;
     }
     ++item.attempts;
     if (!o.result.function_error) {
-      Finish(item, s.on_success, record("Success", item.attempts, &o));
+      Finish(item, s.on_success, record(at, "Success", item.attempts, &o));
       return;
     }
     if (item.attempts > s.max_retries) {
-      Finish(item, s.on_failure, record("RetriesExhausted", item.attempts, &o));
+      Finish(item, s.on_failure, record(at, "RetriesExhausted", item.attempts, &o));
       return;
     }
     Retry(item, at + Duration::Millis(item.attempts == 1 ? 60'000 : 120'000));
