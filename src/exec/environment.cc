@@ -17,20 +17,12 @@ constexpr std::string_view kNext = "/2018-06-01/runtime/invocation/next";
 constexpr std::string_view kInvocationPrefix = "/2018-06-01/runtime/invocation/";
 constexpr std::string_view kInitError = "/2018-06-01/runtime/init/error";
 
-net::Response Json(unsigned status, std::string body) {
-  net::Response r;
-  r.status = status;
-  r.headers.push_back({"Content-Type", "application/json"});
-  r.body = std::move(body);
-  return r;
-}
-
-net::Response Accepted() { return Json(202, R"({"status":"OK"})"); }
+net::Response Accepted() { return net::JsonResponse(202, R"({"status":"OK"})"); }
 
 net::Response ApiError(unsigned status, std::string_view type, std::string_view message) {
   std::string body;
   wire::JsonObjectWriter(&body).String("errorMessage", message).String("errorType", type).Close();
-  return Json(status, std::move(body));
+  return net::JsonResponse(status, std::move(body));
 }
 
 // How Lambda names a signal in "Runtime exited with error: signal: killed".
@@ -142,7 +134,7 @@ void Environment::DispatchLocked() {
   pending_.reset();
   current_id_ = r.request_id;
   log_offset_ = process_ ? process_->LogOffset() : 0;
-  net::Response next = Json(200, std::move(r.payload));
+  net::Response next = net::JsonResponse(200, std::move(r.payload));
   next.headers.push_back({"Lambda-Runtime-Aws-Request-Id", r.request_id});
   next.headers.push_back({"Lambda-Runtime-Deadline-Ms", std::to_string(r.deadline_ms)});
   next.headers.push_back({"Lambda-Runtime-Invoked-Function-Arn", r.invoked_function_arn});

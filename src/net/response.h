@@ -21,4 +21,13 @@ struct Response {
   std::string body;
 };
 
+// A response with `body` as application/json.
+inline Response JsonResponse(unsigned status, std::string body) {
+  Response r;
+  r.status = status;
+  r.headers.push_back({"Content-Type", "application/json"});
+  r.body = std::move(body);
+  return r;
+}
+
 }  // namespace hr::net

@@ -15,8 +15,7 @@
 #include <memory>
 #include <string>
 
-#include <openssl/evp.h>
-
+#include "server/base64.h"
 #include "server/lambda_service.h"
 #include "server/invocation_result.h"
 #include "server/invocation.h"
@@ -34,29 +33,6 @@ std::string FormatMillis(Duration d) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.2f", static_cast<double>(d.nanos()) / 1e6);
   return text;
-}
-
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-// X-Amz-Client-Context is base64 of a JSON document; the runtime gets the JSON.
-std::string FromBase64(std::string_view text) {
-  std::string out(3 * ((text.size() + 3) / 4), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return {};
-  std::size_t size = static_cast<std::size_t>(n);
-  if (!text.empty() && text.back() == '=') --size;
-  if (text.size() > 1 && text[text.size() - 2] == '=') --size;
-  out.resize(size);
-  return out;
 }
 
 // The platform's log lines for one invocation, as CloudWatch Logs shows them.
@@ -81,7 +57,7 @@ net::Response InvocationReply(const InvocationResult& o, const std::string& exec
   net::Response r = JsonReply(200, o.payload);
   r.headers.push_back({"X-Amz-Executed-Version", executed_version});
   if (o.function_error) r.headers.push_back({"X-Amz-Function-Error", "Unhandled"});
-  if (log_tail) r.headers.push_back({"X-Amz-Log-Result", Base64(*log_tail)});
+  if (log_tail) r.headers.push_back({"X-Amz-Log-Result", EncodeBase64(*log_tail)});
   return r;
 }
 
@@ -122,7 +98,10 @@ void InvokeFunction(LambdaContext& ctx, const LambdaCall& call, net::Responder r
   if (auto q = call.route.QueryValue("Qualifier")) input.qualifier = std::string(*q);
   input.payload = std::string(request.body);
   input.request_id = std::string(request.request_id);
-  if (request.http) input.client_context = FromBase64(request.http->Header("X-Amz-Client-Context"));
+  // X-Amz-Client-Context is base64 of a JSON document; the runtime gets the JSON.
+  if (request.http) {
+    input.client_context = DecodeBase64(request.http->Header("X-Amz-Client-Context")).value_or("");
+  }
 
   if (dry_run || event) {
     auto version = ctx.registry.With(call.account, call.region, [&](engine::Account& a)

@@ -93,11 +93,7 @@ LambdaHandler FindLambdaHandler(std::string_view name) {
 }
 
 net::Response JsonReply(unsigned status, std::string body) {
-  net::Response r;
-  r.status = status;
-  r.headers.push_back({"Content-Type", "application/json"});
-  r.body = std::move(body);
-  return r;
+  return net::JsonResponse(status, std::move(body));
 }
 
 std::string StringOr(const boost::json::object& o, std::string_view key, std::string_view fallback) {
