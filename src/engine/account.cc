@@ -368,6 +368,13 @@ StatusOr<std::uint32_t> Account::PublishVersion(std::string_view input, Timestam
       options.expected_revision_id != fn->versions[0].config.revision_id) {
     return RevisionMismatch();
   }
+  const std::string& sha = fn->versions[0].config.code_sha256;
+  if (!options.expected_code_sha256.empty() && options.expected_code_sha256 != sha) {
+    return Status(ErrorCode::kInvalidParameter,
+                  "CodeSHA256 (" + options.expected_code_sha256 +
+                      ") is different from current CodeSHA256 in $LATEST (" + sha +
+                      "). Please try again with the CodeSHA256 in $LATEST.");
+  }
   if (options.only_if_changed) {
     for (auto n = static_cast<std::uint32_t>(fn->versions.size()) - 1; n > 0; --n) {
       const Version& v = fn->versions[n];

@@ -80,6 +80,8 @@ struct PublishVersionOptions {
   std::string latest_revision_id;
   // PublishVersion's RevisionId: when non-empty it must equal $LATEST's (kPreconditionFailed).
   std::string expected_revision_id;
+  // PublishVersion's CodeSha256: when non-empty it must equal $LATEST's (kInvalidParameter).
+  std::string expected_code_sha256;
 };
 
 }  // namespace hr::engine

@@ -247,7 +247,10 @@ net::Response UpdateFunctionCode(LambdaContext& ctx, const LambdaCall& call) {
   });
   if (!view.ok()) return ErrorReply(view.status());
   std::string out;
-  WriteConfiguration(&out, *view, call.region, ConfigurationForm::kUpdated);
+  // With Publish, the reply is the new version's, still being created (AWS-recorded
+  // update_function_code_result).
+  WriteConfiguration(&out, *view, call.region,
+                     publish ? ConfigurationForm::kCreated : ConfigurationForm::kUpdated);
   return JsonReply(200, std::move(out));
 }
 
@@ -332,6 +335,7 @@ net::Response PublishVersion(LambdaContext& ctx, const LambdaCall& call) {
       options.description = std::string(d->get_string());
     }
     options.expected_revision_id = OptionalString(call.body, "RevisionId").value_or("");
+    options.expected_code_sha256 = OptionalString(call.body, "CodeSha256").value_or("");
   }
   auto view = ctx.registry.With(call.account, call.region, [&](engine::Account& a)
                                     -> StatusOr<engine::FunctionConfigView> {
