@@ -17,9 +17,7 @@
 
 #include "server/base64.h"
 #include "server/lambda_service.h"
-#include "server/invocation_result.h"
 #include "server/invocation.h"
-#include "wire/json_response.h"
 
 namespace hr::server {
 namespace {
@@ -76,8 +74,8 @@ void InvokeFunction(LambdaContext& ctx, const LambdaCall& call, net::Responder r
   const std::size_t limit = event ? kMaxEventPayload : kMaxSyncPayload;
   if (request.body.size() > limit) {
     send(ErrorReply(Status(ErrorCode::kRequestTooLarge,
-                                     "Request must be smaller than " + std::to_string(limit) +
-                                         " bytes for the InvokeFunction operation")));
+                           "Request must be smaller than " + std::to_string(limit) +
+                               " bytes for the InvokeFunction operation")));
     return;
   }
   if (!request.body.empty()) {
@@ -85,8 +83,8 @@ void InvokeFunction(LambdaContext& ctx, const LambdaCall& call, net::Responder r
     boost::json::parse(request.body, ec);
     if (ec) {
       send(ErrorReply(Status(ErrorCode::kInvalidRequestContent,
-                                       "Could not parse request body into json: Could not parse "
-                                       "payload into json: " + ec.message())));
+                             "Could not parse request body into json: Could not parse "
+                             "payload into json: " + ec.message())));
       return;
     }
   }
