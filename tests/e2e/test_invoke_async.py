@@ -13,24 +13,19 @@ Every test works in an account of its own (the shared server, module-scoped, has
 account limit of 1,000); the SIGKILL test runs its own server with a small account limit.
 """
 import concurrent.futures
-import io
 import json
 import os
-import random
 import re
 import shutil
 import tempfile
-import textwrap
 import time
 import uuid
-import zipfile
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import ROOT, Headroom
+from invoke_helpers import new_account, client, make_zip, pool_state, wait_for
 
 ROLE = "arn:aws:iam::000000000000:role/r"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -40,31 +35,6 @@ SNAPSHOT_FILE = os.path.join(os.path.dirname(ROOT), "shared", "localstack-snapsh
 
 
 # ---- helpers -------------------------------------------------------------------------------
-
-def new_account():
-    return "%012d" % random.randrange(10 ** 11, 10 ** 12)
-
-
-def client(server, account):
-    return boto3.client(
-        "lambda", endpoint_url=server.url, region_name="us-east-1",
-        aws_access_key_id=account, aws_secret_access_key="secret",
-        config=Config(retries={"total_max_attempts": 1}, read_timeout=40, connect_timeout=5,
-                      max_pool_connections=10))
-
-
-def make_zip(files, executable=()):
-    """files: {name: text}. A unique MARKER makes every package (and its task root) unique."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in dict(files, MARKER=uuid.uuid4().hex).items():
-            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-            info.create_system = 3
-            info.external_attr = (0o100755 if name in executable else 0o100644) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, textwrap.dedent(text))
-    return buf.getvalue()
-
 
 # Appends {"event", "request_id", "pid"} to event["out"] (or $OUT: a destination's record has
 # no "out" of its own), then blocks until event["release"] exists, then raises with
@@ -193,28 +163,10 @@ def settle():
     time.sleep(0.15)
 
 
-def pool_state(server, account):
-    status, body = server.admin("GET", "/_headroom/state")
-    assert status == 200, body
-    for a in body["accounts"]:
-        if a["account"] == account and a["region"] == "us-east-1":
-            return a
-    return None
-
-
 def wait_idle(server, account):
     """Waits until nothing runs in the account's unreserved pool: a function's line is written
     before it answers, and a retry is timed from the answer, so advance only after this."""
     wait_for(lambda: pool_state(server, account)["unreserved_busy"] == 0, what="an idle pool")
-
-
-def wait_for(condition, timeout=10.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def processes_with(needle):

@@ -15,57 +15,25 @@ function are found by scanning /proc/*/environ for it.
 """
 import base64
 import concurrent.futures
-import io
 import json
 import os
-import random
 import re
 import shutil
 import tempfile
-import textwrap
 import time
 import uuid
-import zipfile
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import Headroom
+from invoke_helpers import new_account, client, make_zip, pool_state, wait_for
 
 ROLE = "arn:aws:iam::000000000000:role/r"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 # ---- helpers -------------------------------------------------------------------------------
-
-def new_account():
-    return "%012d" % random.randrange(10 ** 11, 10 ** 12)
-
-
-def client(server, account):
-    # One attempt (conftest's reasoning), a read timeout that turns a hang into a failure, and
-    # enough pooled connections for the concurrent calls.
-    return boto3.client(
-        "lambda", endpoint_url=server.url, region_name="us-east-1",
-        aws_access_key_id=account, aws_secret_access_key="secret",
-        config=Config(retries={"total_max_attempts": 1}, read_timeout=25, connect_timeout=5,
-                      max_pool_connections=10))
-
-
-def make_zip(files, executable=()):
-    """files: {name: text}. A unique MARKER file makes the package (and its task root) unique."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in dict(files, MARKER=uuid.uuid4().hex).items():
-            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-            info.create_system = 3  # Unix, so that the mode below counts
-            info.external_attr = (0o100755 if name in executable else 0o100644) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, textwrap.dedent(text))
-    return buf.getvalue()
-
 
 def create_python(lam, code, env=None, timeout=None, memory=None, name=None):
     name = name or "real-" + uuid.uuid4().hex[:12]
@@ -116,24 +84,6 @@ def report_line(r):
     reports = [l for l in log_lines(r) if l.startswith("REPORT RequestId: ")]
     assert len(reports) == 1, r["log"]
     return reports[0]
-
-
-def pool_state(server, account, region="us-east-1"):
-    status, body = server.admin("GET", "/_headroom/state")
-    assert status == 200, body
-    for a in body["accounts"]:
-        if a["account"] == account and a["region"] == region:
-            return a
-    return None
-
-
-def wait_for(condition, timeout=10.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def alive(pid):

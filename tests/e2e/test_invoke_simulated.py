@@ -19,19 +19,17 @@ import concurrent.futures
 import http.client
 import io
 import json
-import random
 import re
 import time
 import uuid
 import zipfile
 from urllib.parse import quote, urlparse
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import Headroom
+from invoke_helpers import new_account, client, pool_state, wait_for
 
 RATE_EXCEEDED = "Rate Exceeded."
 RESERVED = "ReservedFunctionConcurrentInvocationLimitExceeded"
@@ -49,18 +47,6 @@ def zip_bytes():
 
 
 ZIP = zip_bytes()
-
-
-def new_account():
-    return "%012d" % random.randrange(10 ** 11, 10 ** 12)
-
-
-def client(server, account="000000000000"):
-    return boto3.client(
-        "lambda", endpoint_url=server.url, region_name="us-east-1",
-        aws_access_key_id=account, aws_secret_access_key="secret",
-        config=Config(retries={"total_max_attempts": 1}, read_timeout=60,
-                      max_pool_connections=50))
 
 
 def create(lam, env=None, timeout=None, publish=False, memory=None):
@@ -137,27 +123,9 @@ async def araw(host, port, path, body=b"", account=None, headers=None):
         writer.close()
 
 
-def pool_state(server, account, region="us-east-1"):
-    status, body = server.admin("GET", "/_headroom/state")
-    assert status == 200, body
-    for a in body["accounts"]:
-        if a["account"] == account and a["region"] == region:
-            return a
-    return None
-
-
 def unreserved_busy(server, account):
     state = pool_state(server, account)
     return state["unreserved_busy"] if state else 0
-
-
-def wait_for(condition, timeout=10.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.01)
-    raise AssertionError("timed out waiting for " + what)
 
 
 async def await_for(condition, timeout=10.0, what="condition"):
