@@ -1,5 +1,6 @@
 """Reserved and provisioned concurrency through boto3, as in the AWS-recorded cases
 (../shared/localstack-snapshots/CASES.md A, B, E) and user-stories scenario 2."""
+import concurrent.futures
 import io
 import time
 import uuid
@@ -133,8 +134,9 @@ def test_scenario_two_through_account_settings(headroom):
 
 def test_scenario_one_small_account_through_account_settings():
     """user-stories scenario 1: limit 10, unreserved minimum 0, A and B reserve 3 each, C has
-    PC 2 and no RC. GetAccountSettings shows 10 - 8 = 2 unreserved, and the pool claims 8; the
-    story's ninth, one running execution of D, needs Invoke (the invoke issue)."""
+    PC 2 and no RC, and one unreserved execution of D runs (a simulated function held open on
+    the manual clock). GetAccountSettings shows 10 - 8 = 2 unreserved; ClaimedAccountConcurrency
+    is 1 + (3 + 3 + 2) = 9, so 1 is available."""
     from conftest import Headroom
     server = Headroom("--account-limit", "10", "--unreserved-min", "0")
     try:
@@ -142,7 +144,10 @@ def test_scenario_one_small_account_through_account_settings():
         a, _ = create(lam)
         b, _ = create(lam)
         c, _ = create(lam, publish=True)
-        create(lam)  # D: no reservation
+        d = "fn-" + uuid.uuid4().hex[:10]  # D: no reservation; each invocation runs 1 s
+        lam.create_function(FunctionName=d, Runtime="python3.12", Handler="headroom.simulated",
+                            Role="arn:aws:iam::000000000000:role/r", Code={"ZipFile": zip_bytes()},
+                            Environment={"Variables": {"HEADROOM_SIM_DURATION_MS": "1000"}})
         lam.put_function_concurrency(FunctionName=a, ReservedConcurrentExecutions=3)
         lam.put_function_concurrency(FunctionName=b, ReservedConcurrentExecutions=3)
         lam.put_provisioned_concurrency_config(FunctionName=c, Qualifier="1",
@@ -154,6 +159,17 @@ def test_scenario_one_small_account_through_account_settings():
         assert status == 200
         pool = [p for p in state["accounts"] if p["account"] == "000000000000"][0]
         assert (pool["allocated"], pool["claimed"], pool["unreserved_minimum"]) == (8, 8, 0)
+        with concurrent.futures.ThreadPoolExecutor(1) as running:
+            invocation = running.submit(lam.invoke, FunctionName=d)
+            for _ in range(500):
+                pool = [p for p in server.admin("GET", "/_headroom/state")[1]["accounts"]
+                        if p["account"] == "000000000000"][0]
+                if pool["unreserved_busy"] == 1:
+                    break
+                time.sleep(0.01)
+            assert (pool["claimed"], limits["ConcurrentExecutions"] - pool["claimed"]) == (9, 1)
+            server.advance(1)
+            assert invocation.result(timeout=10)["StatusCode"] == 200
         # With the minimum at 0 the pool may be reserved to the last slot, and no further.
         lam.put_function_concurrency(FunctionName=a, ReservedConcurrentExecutions=5)
         assert lam.get_account_settings()["AccountLimit"]["UnreservedConcurrentExecutions"] == 0
