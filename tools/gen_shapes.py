@@ -6,7 +6,7 @@ Usage:
                 --function LambdaModel --output lambda_model.cc
 
 Reads the model (and an optional overlay that corrects it from AWS-recorded responses), keeps
-every operation and every shape reachable from an operation's input, and writes one C++ source
+every operation, every shape reachable from an operation's input or output and every error shape, and writes one C++ source
 that defines `const ServiceModel& <function>()` (declared in wire/service_model.h). The tables
 are constexpr data; only the compiled regular expressions are filled in lazily at run time.
 
@@ -241,10 +241,22 @@ def generate(model, function, source):
         op = model["operations"][name]
         http = op.get("http", {})
         input_index = tables.shape(op["input"]["shape"]) if "input" in op else -1
+        output_index = tables.shape(op["output"]["shape"]) if "output" in op else -1
+        wrapper = op.get("output", {}).get("resultWrapper", "")
         operations.append(
             f"{{{cpp_string(name)}, {cpp_string(http.get('method', 'POST'))}, "
             f"{cpp_string(http.get('requestUri', '/'))}, {int(http.get('responseCode', 200))}, "
-            f"{input_index}}}"
+            f"{input_index}, {output_index}, {cpp_string(wrapper)}}}"
+        )
+    errors = []
+    for name in sorted(model["shapes"]):
+        shape = model["shapes"][name]
+        if not shape.get("exception"):
+            continue
+        error = shape.get("error", {})
+        errors.append(
+            f"{{{cpp_string(name)}, {cpp_string(error.get('code', name))}, "
+            f"{int(error.get('httpStatusCode', 400))}, {str(bool(error.get('senderFault'))).lower()}}}"
         )
     if max(len(tables.members), len(tables.enum_values)) > 0xFFFF:
         fail("too many members or enum values for the 16-bit IndexRange")
@@ -277,12 +289,16 @@ constexpr Shape kShapes[] = {{
 constexpr Operation kOperations[] = {{
 {block(operations)}}};
 
+constexpr ErrorShape kErrors[] = {{
+{block(errors)}}};
+
 }}  // namespace
 
 const ServiceModel& {function}() {{
   static constexpr ServiceModel kModel{{
       {cpp_string(metadata.get("endpointPrefix", ""))}, {cpp_string(metadata["protocol"])},
-      kOperations, kShapes, kMembers, kEnumValues, kPatterns}};
+      {cpp_string(metadata.get("xmlNamespace", ""))}, {cpp_string(metadata.get("targetPrefix", ""))},
+      kOperations, kShapes, kMembers, kEnumValues, kPatterns, kErrors}};
   return kModel;
 }}
 

@@ -5,7 +5,7 @@
 #include <boost/json.hpp>
 
 #include "base/function_ref.h"
-#include "server/iso_time.h"
+#include "base/iso_time.h"
 #include "server/lambda_service.h"
 #include "server/request_id.h"
 

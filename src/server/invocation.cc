@@ -5,7 +5,7 @@
 #include <random>
 
 #include "base/function_ref.h"
-#include "server/iso_time.h"
+#include "base/iso_time.h"
 #include "server/lambda_service.h"
 #include "server/simulated_runtime.h"
 #include "wire/json_response.h"

@@ -11,7 +11,7 @@
 #include <openssl/sha.h>
 
 #include "server/code_package.h"
-#include "server/iso_time.h"
+#include "base/iso_time.h"
 #include "server/simulated_runtime.h"
 #include "server/lambda_service.h"
 #include "wire/json_response.h"

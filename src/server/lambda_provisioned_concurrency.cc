@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "server/iso_time.h"
+#include "base/iso_time.h"
 #include "server/request_id.h"
 #include "server/simulated_runtime.h"
 #include "server/lambda_service.h"

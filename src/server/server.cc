@@ -6,7 +6,7 @@
 
 #include "server/clocks.h"
 #include "server/identity.h"
-#include "server/iso_time.h"
+#include "base/iso_time.h"
 #include "server/request_id.h"
 #include "store/sqlite_state_store.h"
 #include "wire/json_response.h"

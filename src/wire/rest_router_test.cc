@@ -273,11 +273,11 @@ TEST(RestRouterTest, TwoLabels) {
 // A model of our own, for what Lambda's lacks: greedy labels, a bare literal query, a label as
 // the first segment, and the root path.
 constexpr Operation kToyOperations[] = {
-    {"GetBucketAcl", "GET", "/{Bucket}?acl", 200, kNone},
-    {"GetObject", "GET", "/{Bucket}/{Key+}", 200, kNone},
-    {"ListBuckets", "GET", "/", 200, kNone},
-    {"ListObjects", "GET", "/{Bucket}", 200, kNone},
-    {"PutLiteral", "PUT", "/static/thing/", 200, kNone},
+    {"GetBucketAcl", "GET", "/{Bucket}?acl", 200, kNone, kNone, ""},
+    {"GetObject", "GET", "/{Bucket}/{Key+}", 200, kNone, kNone, ""},
+    {"ListBuckets", "GET", "/", 200, kNone, kNone, ""},
+    {"ListObjects", "GET", "/{Bucket}", 200, kNone, kNone, ""},
+    {"PutLiteral", "PUT", "/static/thing/", 200, kNone, kNone, ""},
 };
 
 ServiceModel ToyModel() {

@@ -83,19 +83,34 @@ struct Operation {
   std::string_view request_uri;
   int success_code;  // 202; DeleteFunction is 204 (overlay: what AWS sends)
   int input;         // the input shape, or kNone
+  int output;        // the output shape, or kNone
+  std::string_view result_wrapper;  // query protocol: "GetMetricDataResult"; else empty
+};
+
+// An error the service declares (botocore's exception shapes).
+struct ErrorShape {
+  std::string_view name;  // the shape: "InvalidParameterValueException"
+  std::string_view code;  // the query protocol's code: "InvalidParameterValue"
+  int status;             // 400
+  bool sender_fault;      // Sender (true) or Receiver
 };
 
 struct ServiceModel {
   std::string_view name;      // endpoint prefix: "lambda", "monitoring", "servicequotas", "sns"
   std::string_view protocol;  // botocore's metadata.protocol: "rest-json", "json", "query", ...
+  std::string_view xml_namespace;  // query protocol replies: "http://monitoring.amazonaws.com/doc/2010-08-01/"
+  std::string_view target_prefix;  // JSON protocols' X-Amz-Target: "GraniteServiceVersion20100801"
   std::span<const Operation> operations;  // sorted by name
   std::span<const Shape> shapes;
   std::span<const Member> members;
   std::span<const std::string_view> enum_values;
   std::span<const Pattern> patterns;
+  std::span<const ErrorShape> errors;  // sorted by name
 
   // The operation called `name`, or nullptr.
   const Operation* FindOperation(std::string_view name) const;
+  // The error shape called `name`, or nullptr.
+  const ErrorShape* FindError(std::string_view name) const;
 
   const Shape& shape(int index) const { return shapes[index]; }
   std::span<const Member> MembersOf(const Shape& shape) const {
