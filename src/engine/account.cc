@@ -823,6 +823,16 @@ const FunctionConfig& Account::ConfigOf(const InvokeTarget& t) const {
   return functions_[t.function.slot].versions[t.version].config;
 }
 
+std::optional<Account::ProvisionedUsage> Account::ProvisionedFor(const InvokeTarget& t) const {
+  const std::uint32_t slot = functions_[t.function.slot].versions[t.version].provisioned;
+  if (slot == core::kNoSlot || !provisioned_[slot].live) return std::nullopt;
+  return ProvisionedUsage{provisioned_[slot].qualifier, provisioned_[slot].pool.allocated};
+}
+
+bool Account::HasReservedConcurrency(const InvokeTarget& t) const {
+  return functions_[t.function.slot].pool.has_reserved();
+}
+
 void Account::Release(const core::Grant& g, Timestamp now, bool reuse_environment) {
   Function& fn = functions_[g.function];
   const bool same_function = fn.live && fn.generation == g.function_generation;

@@ -289,6 +289,15 @@ class Account {
   bool IsLive(const InvokeTarget& target) const;
   // The configuration of the version `target` runs. REQUIRES: IsLive(target).
   const FunctionConfig& ConfigOf(const InvokeTarget& target) const;
+  // The provisioned config serving `target`'s version (its qualifier and Allocated), for
+  // the ProvisionedConcurrency* metrics; nullopt when none does.
+  struct ProvisionedUsage {
+    std::string_view qualifier;
+    std::int32_t allocated = 0;
+  };
+  std::optional<ProvisionedUsage> ProvisionedFor(const InvokeTarget& target) const;
+  // Whether the function has reserved concurrency (its executions are not unreserved).
+  bool HasReservedConcurrency(const InvokeTarget& target) const;
   // `synchronous`: RequestResponse; false for an event taken from the async queue.
   // REQUIRES: IsLive(target) (resolve and admit under the same serialisation).
   core::AdmissionDecision Admit(const InvokeTarget& target, bool synchronous, Timestamp now);

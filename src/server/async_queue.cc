@@ -86,6 +86,29 @@ Status AsyncQueue::Restore() {
   return Status::Ok();
 }
 
+// The async metrics' labels and owner for an event of `input`; false when the function does
+// not resolve (nothing is recorded).
+bool AsyncQueue::Labels(const InvocationInput& input, std::uint32_t& owner,
+                        telemetry::InvocationLabels& labels) const {
+  if (!context_ || !context_->telemetry.enabled()) return false;
+  return context_->registry.With(input.account, input.region, [&](engine::Account& a) {
+    std::optional<std::string_view> qualifier;
+    if (input.qualifier) qualifier = *input.qualifier;
+    auto target = a.ResolveInvokeTarget(input.function, qualifier);
+    if (!target.ok()) return false;
+    owner = a.index();
+    labels.function = a.FunctionNameOf(target->function.slot);
+    labels.executed_version = target->version == 0 ? "$LATEST" : std::to_string(target->version);
+    if (input.qualifier) {
+      labels.qualifier = *input.qualifier;
+    } else if (auto ref = ParseFunctionRef(input.function, FunctionNameShape::kNamespacedFunctionName);
+               ref.ok() && ref->qualifier) {
+      labels.qualifier = *ref->qualifier;
+    }
+    return true;
+  });
+}
+
 Status AsyncQueue::Enqueue(const InvocationInput& input, Timestamp now) {
   store::QueueItem item;
   item.account = input.account;
@@ -99,6 +122,11 @@ Status AsyncQueue::Enqueue(const InvocationInput& input, Timestamp now) {
     items_[item.id] = item;
   }
   ScheduleAt(item.id, now);
+  std::uint32_t owner = 0;
+  telemetry::InvocationLabels labels;
+  if (Labels(input, owner, labels)) {
+    context_->telemetry.Record([&](telemetry::LambdaMetrics& m) { m.AsyncReceived(owner, labels, now); });
+  }
   return Status::Ok();
 }
 
@@ -168,15 +196,28 @@ void AsyncQueue::Process(std::int64_t id) {
     }
     return json::serialize(r);
   };
+  std::uint32_t owner = 0;
+  telemetry::InvocationLabels labels;
+  const bool labelled = Labels(*input, owner, labels);
+  auto dropped = [this, owner, labels, labelled](Timestamp at) {
+    if (!labelled) return;
+    context_->telemetry.Record([&](telemetry::LambdaMetrics& m) { m.AsyncDropped(owner, labels, at); });
+  };
   if (s.zero_reserved) {
+    dropped(now);
     Finish(item, s.on_failure, record(now, "ZeroReservedConcurrency", 0, nullptr));
     return;
   }
   if (now.unix_millis() - item.enqueued_unix_ms > s.max_age_seconds * 1000) {
+    dropped(now);
     Finish(item, s.on_failure, record(now, "EventAgeExceeded", item.attempts, nullptr));
     return;
   }
-  RunInvocation(*context_, *input, now, [this, item, s, record](InvocationOutcome o) mutable {
+  if (labelled) {
+    const Duration age = Duration::Millis(now.unix_millis() - item.enqueued_unix_ms);
+    context_->telemetry.Record([&](telemetry::LambdaMetrics& m) { m.AsyncAttempted(owner, labels, age, now); });
+  }
+  RunInvocation(*context_, *input, now, [this, item, s, record, dropped](InvocationOutcome o) mutable {
     const Timestamp at = clock_.Now();
     if (!o.error.ok()) {
       Finish(item, "", "");
@@ -197,6 +238,7 @@ void AsyncQueue::Process(std::int64_t id) {
       return;
     }
     if (item.attempts > s.max_retries) {
+      dropped(at);
       Finish(item, s.on_failure, record(at, "RetriesExhausted", item.attempts, &o));
       return;
     }

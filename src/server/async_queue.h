@@ -26,6 +26,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "server/invocation.h"
+#include "telemetry/lambda_metrics.h"
 #include "server/scheduler.h"
 #include "store/state_store.h"
 
@@ -44,6 +45,7 @@ class AsyncQueue {
 
  private:
   struct Settings;
+  bool Labels(const InvocationInput& input, std::uint32_t& owner, telemetry::InvocationLabels& labels) const;
   void ScheduleAt(std::int64_t id, Timestamp when);
   void Process(std::int64_t id);
   // Takes event `id` out of the queue; with a destination, delivers its record there.

@@ -65,12 +65,27 @@ InvocationResult Simulate(const SimulatedBehaviour& b, const engine::FunctionCon
 
 }  // namespace
 
+telemetry::PoolGauges PoolGaugesOf(const engine::Account& account) {
+  const engine::PoolView p = account.Pool();
+  return telemetry::PoolGauges{p.unreserved_busy, p.claimed, p.limit};
+}
+
 void RunInvocation(LambdaContext& ctx, InvocationInput input, Timestamp now,
                    std::function<void(InvocationOutcome)> done) {
   InvocationOutcome outcome;
   std::optional<SimulatedBehaviour> simulated;
   ExecutionRequest run;
   core::AdmissionDecision decision;
+  // The qualifier as invoked: the parameter's or the name's own.
+  std::optional<std::string> invoked_qualifier = input.qualifier;
+  if (!invoked_qualifier) {
+    if (auto ref = ParseFunctionRef(input.function, FunctionNameShape::kNamespacedFunctionName); ref.ok()) {
+      invoked_qualifier = ref->qualifier;
+    }
+  }
+  auto labels = std::make_shared<telemetry::InvocationLabels>();
+  telemetry::PoolGauges pool;
+  std::uint32_t owner = 0;
   outcome.error = ctx.registry.With(input.account, input.region, [&](engine::Account& a) {
     std::optional<std::string_view> qualifier;
     if (input.qualifier) qualifier = *input.qualifier;
@@ -91,6 +106,18 @@ void RunInvocation(LambdaContext& ctx, InvocationInput input, Timestamp now,
     run.function_name = a.FunctionNameOf(target->function.slot);
     run.executed_version = target->version == 0 ? "$LATEST" : std::to_string(target->version);
     decision = a.Admit(*target, input.synchronous, now);
+    owner = a.index();
+    if (ctx.telemetry.enabled()) {
+      labels->function = run.function_name;
+      labels->qualifier = invoked_qualifier.value_or("");
+      labels->executed_version = run.executed_version;
+      labels->reserved = a.HasReservedConcurrency(*target);
+      if (auto pc = a.ProvisionedFor(*target)) {
+        labels->provisioned_qualifier = std::string(pc->qualifier);
+        labels->provisioned_allocated = pc->allocated;
+      }
+      pool = PoolGaugesOf(a);
+    }
     return Status::Ok();
   });
   outcome.function_name = run.function_name;
@@ -98,14 +125,27 @@ void RunInvocation(LambdaContext& ctx, InvocationInput input, Timestamp now,
   outcome.memory_size = run.config.memory_size;
   if (!outcome.error.ok() || !decision.admitted()) {
     outcome.throttle = decision.throttle;
+    if (outcome.error.ok()) {
+      ctx.telemetry.Record([&](telemetry::LambdaMetrics& m) { m.Throttled(owner, *labels, now); });
+    }
     done(std::move(outcome));
     return;
   }
   outcome.cold = decision.grant.start == core::StartKind::kCold;
+  const bool provisioned = decision.grant.start == core::StartKind::kProvisioned;
+  ctx.telemetry.Record([&](telemetry::LambdaMetrics& m) {
+    m.Started(owner, *labels, provisioned, decision.grant.spillover, pool, now);
+  });
   auto finish = [&ctx, account = input.account, region = input.region, grant = decision.grant,
-                 outcome, done = std::move(done)](InvocationResult result) mutable {
+                 outcome, labels, owner, provisioned, done = std::move(done)](InvocationResult result) mutable {
+    const Timestamp end = ctx.registry.clock().Now();
+    telemetry::PoolGauges after;
     ctx.registry.With(account, region, [&](engine::Account& a) {
-      a.Release(grant, ctx.registry.clock().Now(), result.reuse_environment);
+      a.Release(grant, end, result.reuse_environment);
+      if (ctx.telemetry.enabled()) after = PoolGaugesOf(a);
+    });
+    ctx.telemetry.Record([&](telemetry::LambdaMetrics& m) {
+      m.Finished(owner, *labels, provisioned, result.duration, result.function_error, after, end);
     });
     outcome.result = std::move(result);
     done(std::move(outcome));
@@ -115,15 +155,9 @@ void RunInvocation(LambdaContext& ctx, InvocationInput input, Timestamp now,
     run.region = input.region;
     run.grant = decision.grant;
     // The ARN as invoked: with the qualifier of the parameter or of the name itself.
-    std::optional<std::string> qualifier = input.qualifier;
-    if (!qualifier) {
-      if (auto ref = ParseFunctionRef(input.function, FunctionNameShape::kNamespacedFunctionName); ref.ok()) {
-        qualifier = ref->qualifier;
-      }
-    }
     run.invoked_function_arn =
         FunctionArn(input.region, input.account, run.function_name,
-                    qualifier ? std::optional<std::string_view>(*qualifier) : std::nullopt);
+                    invoked_qualifier ? std::optional<std::string_view>(*invoked_qualifier) : std::nullopt);
     run.payload = std::move(input.payload);
     run.request_id = std::move(input.request_id);
     run.client_context = std::move(input.client_context);

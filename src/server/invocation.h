@@ -16,7 +16,9 @@
 #include "base/status.h"
 #include "base/throttle_reason.h"
 #include "base/time.h"
+#include "engine/account.h"
 #include "server/invocation_result.h"
+#include "telemetry/lambda_metrics.h"
 
 namespace hr::server {
 
@@ -46,6 +48,9 @@ struct InvocationOutcome {
 
 void RunInvocation(LambdaContext& ctx, InvocationInput input, Timestamp now,
                    std::function<void(InvocationOutcome)> done);
+
+// The account's pool as the metrics see it.
+telemetry::PoolGauges PoolGaugesOf(const engine::Account& account);
 
 // {"errorMessage": message, "errorType": type}, as Lambda reports errors.
 std::string ErrorDocument(std::string_view type, std::string_view message);

@@ -27,6 +27,7 @@
 #include "server/request_id.h"
 #include "server/scheduler.h"
 #include "server/settings.h"
+#include "server/telemetry.h"
 #include "wire/json_response.h"
 #include "wire/rest_router.h"
 
@@ -43,6 +44,7 @@ struct LambdaContext {
   const ServerSettings& settings;
   Journal* journal;  // null: nothing is persisted
   std::mutex& write_mutex;
+  Telemetry& telemetry;
 };
 
 // One request as the server received it.

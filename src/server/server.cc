@@ -6,6 +6,7 @@
 
 #include "server/clocks.h"
 #include "server/identity.h"
+#include "server/prometheus.h"
 #include "base/iso_time.h"
 #include "server/request_id.h"
 #include "store/sqlite_state_store.h"
@@ -94,12 +95,27 @@ Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
       store_(std::move(store)),
       journal_(std::move(journal)),
       code_((std::filesystem::path(settings_.data_dir) / "code").string()),
+      telemetry_(telemetry::MetricStoreOptions{settings_.metrics_high_resolution_retention,
+                                               settings_.metrics_retention,
+                                               static_cast<std::size_t>(settings_.metrics_max_series)},
+                 settings_.metrics),
       lambda_(LambdaContext{registry_, code_, execution_, async_, scheduler_, settings_,
-                            journal_.get(), write_mutex_}),
+                            journal_.get(), write_mutex_, telemetry_}),
       scheduler_(*clock_),
       execution_(*clock_, scheduler_, (std::filesystem::path(settings_.data_dir) / "code").string(),
                  HR_SOURCE_DIR "/runtimes", "/usr/bin/python3"),
-      async_(*store_, scheduler_, *clock_) {
+      async_(*store_, scheduler_, *clock_),
+      sns_(async_, *clock_),
+      evaluator_(alarms_, telemetry_, registry_, async_, sns_, scheduler_, *clock_, journal_.get(), write_mutex_),
+      cloudwatch_context_{registry_, telemetry_, alarms_, evaluator_},
+      cloudwatch_(wire::CloudWatchModel(), "monitoring", true, "application/x-amz-json-1.0", journal_.get(),
+                  write_mutex_, [this] {
+                    std::vector<RpcOperation> ops = CloudWatchMetricOperations(cloudwatch_context_);
+                    for (RpcOperation& op : CloudWatchAlarmOperations(cloudwatch_context_)) ops.push_back(std::move(op));
+                    return ops;
+                  }()),
+      sns_rpc_(wire::SnsModel(), "sns", false, "application/x-amz-json-1.0", journal_.get(), write_mutex_,
+               sns_.Operations()) {
   async_.Attach(&lambda_.context());
 }
 
@@ -116,6 +132,16 @@ Status Server::Restore() {
           (void)a.CompleteProvisioning(config->ticket, ready, ready ? "" : "FUNCTION_ERROR_INIT_FAILURE", e.at);
         }
       });
+      return Status::Ok();
+    }
+    if (e.method == "RPC") {
+      for (RpcService* service : {&cloudwatch_, &sns_rpc_}) {
+        if (e.target.rfind(service->tag() + ".", 0) == 0) return service->Replay(e);
+      }
+      return Status(ErrorCode::kInternal, "journal names an unknown service: " + e.target);
+    }
+    if (e.method == "ALARM") {
+      evaluator_.Replay(e);
       return Status::Ok();
     }
     const net::Response r = lambda_.Handle(LambdaRequest{e.method, e.target, e.body, e.account, e.region, "", nullptr, ""}, &e);
@@ -146,6 +172,7 @@ Status Server::Start() {
                                             std::to_string(settings_.port) + ": " + ec.message());
   }
   ScheduleHousekeeping();
+  evaluator_.Start();
   // Functions reach this server on loopback whatever address it listens on.
   const bool wildcard = settings_.host == "0.0.0.0" || settings_.host == "::";
   const std::string host = wildcard ? "127.0.0.1" : settings_.host;
@@ -157,7 +184,15 @@ Status Server::Start() {
 void Server::ScheduleHousekeeping() {
   scheduler_.At(clock_->Now() + Duration::Millis(1000), [this] {
     const Timestamp now = clock_->Now();
-    registry_.ForEach([&](engine::Account& a) { a.ReclaimIdleEnvironments(now); });
+    std::vector<std::pair<std::uint32_t, telemetry::PoolGauges>> pools;
+    registry_.ForEach([&](engine::Account& a) {
+      a.ReclaimIdleEnvironments(now);
+      pools.push_back({a.index(), PoolGaugesOf(a)});
+    });
+    telemetry_.Record([&](telemetry::LambdaMetrics& m) {
+      for (const auto& [owner, pool] : pools) m.Sample(owner, pool, now);
+    });
+    if (++housekeeping_ticks_ % 60 == 0) telemetry_.Write([&](telemetry::MetricStore& s) { s.Trim(now); });
     ScheduleHousekeeping();
   });
 }
@@ -172,10 +207,21 @@ void Server::Handle(net::Request&& request, net::Responder responder) {
   net::Response response;
   const std::string request_id = NewRequestId();
   const std::string_view target = request.Target();
+  RpcProtocol protocol = RpcProtocol::kJson;
+  std::string operation;
   if (target.substr(0, kCodePrefix.size()) == kCodePrefix) {
     response = ServeCode(target.substr(kCodePrefix.size()));
   } else if (target.substr(0, kAdminPrefix.size()) == kAdminPrefix) {
     response = HandleAdmin(request);
+  } else if (request.Method() == "GET" && (target == "/metrics" || target.rfind("/metrics?", 0) == 0)) {
+    response.status = 200;
+    response.headers.push_back({"Content-Type", "text/plain; version=0.0.4; charset=utf-8"});
+    response.body = PrometheusText(registry_, telemetry_);
+  } else if (RpcService* service = RpcServiceFor(request, protocol, operation)) {
+    if (std::optional<Caller> caller = IdentifyCaller(request, settings_, &response)) {
+      response = service->Serve(protocol, operation, request.Body(), caller->account, caller->region, clock_->Now(),
+                                request_id);
+    }
   } else if (std::optional<Caller> caller = IdentifyCaller(request, settings_, &response)) {
     const std::string endpoint = "http://" + std::string(request.Header("Host"));
     lambda_.Serve(LambdaRequest{request.Method(), target, request.Body(), caller->account,
@@ -185,6 +231,34 @@ void Server::Handle(net::Request&& request, net::Responder responder) {
   }
   response.headers.push_back({"x-amzn-RequestId", request_id});
   responder.Send(std::move(response));
+}
+
+RpcService* Server::RpcServiceFor(const net::Request& request, RpcProtocol& protocol, std::string& operation) {
+  if (request.Method() != "POST") return nullptr;
+  const std::string_view target = request.Target();
+  if (target != "/" && target.rfind("/?", 0) != 0) return nullptr;
+  const std::string_view amz_target = request.Header("X-Amz-Target");
+  if (!amz_target.empty()) {
+    const std::size_t dot = amz_target.find('.');
+    if (dot == std::string_view::npos) return nullptr;
+    if (amz_target.substr(0, dot) == wire::CloudWatchModel().target_prefix) {
+      protocol = RpcProtocol::kJson;
+      operation = std::string(amz_target.substr(dot + 1));
+      return &cloudwatch_;
+    }
+    return nullptr;
+  }
+  // The query protocol: the form's Version names the service.
+  const std::string_view body = request.Body();
+  protocol = RpcProtocol::kQuery;
+  for (std::size_t at = 0; at < body.size();) {
+    const std::size_t end = std::min(body.find('&', at), body.size());
+    const std::string_view pair = body.substr(at, end - at);
+    if (pair == "Version=2010-08-01") return &cloudwatch_;
+    if (pair == "Version=2010-03-31") return &sns_rpc_;
+    at = end + 1;
+  }
+  return nullptr;
 }
 
 // GetFunction's Code.Location. Like a presigned URL it needs no credentials: the key is the
@@ -239,6 +313,7 @@ net::Response Server::HandleAdmin(const net::Request& request) {
     wire::JsonObjectWriter(&body).String("now", FormatLambdaTimestamp(stepped->Now())).Close();
     return JsonReply(200, std::move(body));
   }
+  if (path == "/_headroom/sns/messages" && method == "GET") return JsonReply(200, sns_.MessageLog());
   if (path == "/_headroom/state" && method == "GET") {
     std::string accounts = "[";
     bool first = true;

@@ -3,6 +3,9 @@
 // scheduler and the HTTP server, and sends each request to its service:
 //   /_headroom/code/ the deployment packages GetFunction's Code.Location points at;
 //   /_headroom/...   the admin endpoints (health, clock, state), behind the admin token;
+//   GET /metrics     Prometheus text (server/prometheus.h);
+//   POST / with X-Amz-Target GraniteServiceVersion20100801.*, or a query-protocol form of
+//                    Version 2010-08-01: CloudWatch; a form of Version 2010-03-31: SNS;
 //   anything else    the Lambda rest-json API, as the caller identified by its SigV4
 //                    credential (account from a 12-digit access key id, Region from the
 //                    credential scope; otherwise the configured defaults).
@@ -18,6 +21,12 @@
 #include "base/status.h"
 #include "net/http_server.h"
 #include "server/account_registry.h"
+#include "server/alarm_evaluator.h"
+#include "server/alarm_registry.h"
+#include "server/cloudwatch_service.h"
+#include "server/rpc_service.h"
+#include "server/sns_service.h"
+#include "server/telemetry.h"
 #include "server/code_store.h"
 #include "server/journal.h"
 #include "server/lambda_service.h"
@@ -48,8 +57,11 @@ class Server {
   void Handle(net::Request&& request, net::Responder responder);
   net::Response HandleAdmin(const net::Request& request);
   net::Response ServeCode(std::string_view name) const;
-  // Reclaims idle environments past their keep-alive, once a second of the server's clock.
+  // Once a second of the server's clock: reclaims idle environments past their keep-alive,
+  // samples every account's gauges; once a minute trims the metric store.
   void ScheduleHousekeeping();
+  // The RPC service (CloudWatch, SNS) a POST / is for, and its protocol; null when none.
+  RpcService* RpcServiceFor(const net::Request& request, RpcProtocol& protocol, std::string& operation);
 
   const ServerSettings settings_;
   const std::unique_ptr<Clock> clock_;
@@ -59,6 +71,7 @@ class Server {
   const std::unique_ptr<Journal> journal_;
   std::mutex write_mutex_;  // see LambdaContext
   CodeStore code_;
+  Telemetry telemetry_;
   LambdaService lambda_;
   // Declared after lambda_ so that it stops (joining its thread) before the context its
   // tasks use goes away.
@@ -66,6 +79,13 @@ class Server {
   // The engine's EventSink for environments; its environments stop before the scheduler.
   Execution execution_;
   AsyncQueue async_;
+  AlarmRegistry alarms_;
+  SnsService sns_;
+  AlarmEvaluator evaluator_;
+  CloudWatchContext cloudwatch_context_;
+  RpcService cloudwatch_;
+  RpcService sns_rpc_;
+  std::int64_t housekeeping_ticks_ = 0;
   std::unique_ptr<net::HttpServer> http_;
 };
 

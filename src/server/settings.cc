@@ -35,6 +35,9 @@ std::optional<Duration> ParseDuration(std::string_view s) {
   } else if (!s.empty() && s.back() == 'm') {
     scale_ms = 60'000;
     s.remove_suffix(1);
+  } else if (!s.empty() && s.back() == 'h') {
+    scale_ms = 3'600'000;
+    s.remove_suffix(1);
   }
   auto n = ParseInt(s);
   if (!n || *n < 0) return std::nullopt;
@@ -55,7 +58,8 @@ const std::vector<std::string_view>& SettingNames() {
   static const std::vector<std::string_view> kNames = {
       "host",           "port",           "data-dir",            "account-limit",
       "unreserved-min", "default-region", "default-account",     "pc-allocation-delay",
-      "clock",          "admin-token"};
+      "clock",          "admin-token",    "metrics",             "metrics-retention",
+      "metrics-high-resolution-retention", "metrics-max-series"};
   return kNames;
 }
 
@@ -67,6 +71,17 @@ Status SetSetting(ServerSettings& s, std::string_view name, std::string_view val
     auto n = ParseInt(value);
     if (!n || *n < 0 || *n > 65535) return Invalid(name, value, "expected 0..65535");
     s.port = static_cast<std::uint16_t>(*n);
+  } else if (name == "metrics") {
+    if (value != "on" && value != "off") return Invalid(name, value, "expected on or off");
+    s.metrics = value == "on";
+  } else if (name == "metrics-retention" || name == "metrics-high-resolution-retention") {
+    auto d = ParseDuration(value);
+    if (!d || d->nanos() <= 0) return Invalid(name, value, "expected a positive duration such as 3h");
+    (name == "metrics-retention" ? s.metrics_retention : s.metrics_high_resolution_retention) = *d;
+  } else if (name == "metrics-max-series") {
+    auto n = ParseInt(value);
+    if (!n || *n <= 0) return Invalid(name, value, "expected a positive integer");
+    s.metrics_max_series = *n;
   } else if (name == "data-dir") {
     if (value.empty()) return Invalid(name, value, "must not be empty");
     s.data_dir = std::string(value);

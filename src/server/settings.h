@@ -31,12 +31,16 @@ struct ServerSettings {
   Duration pc_allocation_delay = Duration::Seconds(2);  // AWS: about 2 minutes
   std::string clock = "real";                  // real | manual | scaled:F
   std::string admin_token;                     // empty: admin endpoints are open
+  bool metrics = true;                         // record the AWS/Lambda metrics
+  Duration metrics_retention = Duration::Hours(24);                  // 1-minute data
+  Duration metrics_high_resolution_retention = Duration::Hours(3);   // 1-second data
+  std::int64_t metrics_max_series = 200'000;
 };
 
 // The names SetSetting accepts, in documentation order.
 const std::vector<std::string_view>& SettingNames();
 
-// Parses `value` for setting `name` into `settings`. Durations accept "2s", "500ms", "2m" or
+// Parses `value` for setting `name` into `settings`. Durations accept "2s", "500ms", "2m", "3h" or
 // a bare number of seconds. Errors: kInvalidParameter naming the setting and the value.
 Status SetSetting(ServerSettings& settings, std::string_view name, std::string_view value);
 

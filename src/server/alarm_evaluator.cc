@@ -1,0 +1,334 @@
+#include "server/alarm_evaluator.h"
+
+#include "base/function_ref.h"
+#include "base/iso_time.h"
+#include "server/cloudwatch_service.h"
+#include "server/json_input.h"
+#include "server/request_id.h"
+
+namespace hr::server {
+namespace {
+
+using telemetry::AlarmState;
+
+constexpr std::string_view kAlarmPrincipal = "lambda.alarms.cloudwatch.amazonaws.com";
+
+// AWS's long Region names, as alarm notifications print them.
+std::string RegionLongName(const std::string& region) {
+  static const std::map<std::string, std::string> kNames = {
+      {"us-east-1", "US East (N. Virginia)"}, {"us-east-2", "US East (Ohio)"},
+      {"us-west-1", "US West (N. California)"}, {"us-west-2", "US West (Oregon)"},
+      {"eu-west-1", "EU (Ireland)"}, {"eu-west-2", "EU (London)"}, {"eu-central-1", "EU (Frankfurt)"},
+      {"ap-southeast-1", "Asia Pacific (Singapore)"}, {"ap-southeast-2", "Asia Pacific (Sydney)"},
+      {"ap-northeast-1", "Asia Pacific (Tokyo)"}, {"ap-south-1", "Asia Pacific (Mumbai)"},
+      {"sa-east-1", "South America (Sao Paulo)"}, {"ca-central-1", "Canada (Central)"}};
+  auto it = kNames.find(region);
+  return it == kNames.end() ? region : it->second;
+}
+
+// '*' and '?' wildcards, as ArnLike conditions match.
+bool GlobMatch(std::string_view pattern, std::string_view text) {
+  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+boost::json::object MetricStatJson(const boost::json::object& stat_or_alarm, bool from_alarm) {
+  boost::json::object dims;
+  if (const boost::json::array* list = ArrayOf(from_alarm ? stat_or_alarm : *ObjectOf(stat_or_alarm, "Metric"), "Dimensions")) {
+    for (const boost::json::value& d : *list) {
+      if (d.is_object()) dims[StringOr(d.get_object(), "Name")] = StringOr(d.get_object(), "Value");
+    }
+  }
+  const boost::json::object& metric = from_alarm ? stat_or_alarm : *ObjectOf(stat_or_alarm, "Metric");
+  boost::json::object out{{"metric", boost::json::object{{"namespace", StringOr(metric, "Namespace")},
+                                                         {"name", StringOr(metric, "MetricName")},
+                                                         {"dimensions", std::move(dims)}}},
+                          {"period", NumberOf(stat_or_alarm, "Period").value_or(0)},
+                          {"stat", from_alarm ? StringOr(stat_or_alarm, "Statistic", StringOr(stat_or_alarm, "ExtendedStatistic"))
+                                              : StringOr(stat_or_alarm, "Stat")}};
+  if (std::string unit = StringOr(stat_or_alarm, "Unit"); !unit.empty()) out["unit"] = unit;
+  return out;
+}
+
+}  // namespace
+
+std::string AlarmLambdaEvent(const std::string& account, const std::string& region, const Alarm& alarm,
+                             AlarmState previous, const std::string& previous_reason,
+                             const std::string& previous_reason_data, Timestamp previous_at, Timestamp now) {
+  boost::json::array metrics;
+  if (const boost::json::array* list = ArrayOf(alarm.config, "Metrics")) {
+    for (const boost::json::value& v : *list) {
+      if (!v.is_object()) continue;
+      const boost::json::object& q = v.get_object();
+      boost::json::object m{{"id", StringOr(q, "Id")}};
+      if (const boost::json::object* stat = ObjectOf(q, "MetricStat")) {
+        m["metricStat"] = MetricStatJson(*stat, false);
+      } else {
+        m["expression"] = StringOr(q, "Expression");
+      }
+      if (std::string label = StringOr(q, "Label"); !label.empty()) m["label"] = label;
+      m["returnData"] = BoolOf(q, "ReturnData").value_or(true);
+      metrics.push_back(std::move(m));
+    }
+  } else {
+    metrics.push_back(boost::json::object{{"id", "m1"}, {"metricStat", MetricStatJson(alarm.config, true)}, {"returnData", true}});
+  }
+  boost::json::object configuration{{"metrics", std::move(metrics)}};
+  if (std::string d = StringOr(alarm.config, "AlarmDescription"); !d.empty()) configuration["description"] = d;
+  boost::json::object event{
+      {"source", "aws.cloudwatch"},
+      {"alarmArn", alarm.arn},
+      {"accountId", account},
+      {"time", FormatLambdaTimestamp(now)},
+      {"region", region},
+      {"alarmData",
+       boost::json::object{
+           {"alarmName", alarm.name},
+           {"state", boost::json::object{{"value", telemetry::AlarmStateName(alarm.state)},
+                                         {"reason", alarm.reason},
+                                         {"reasonData", alarm.reason_data},
+                                         {"timestamp", FormatLambdaTimestamp(alarm.state_updated)}}},
+           {"previousState", boost::json::object{{"value", telemetry::AlarmStateName(previous)},
+                                                 {"reason", previous_reason},
+                                                 {"reasonData", previous_reason_data},
+                                                 {"timestamp", FormatLambdaTimestamp(previous_at)}}},
+           {"configuration", std::move(configuration)}}}};
+  return boost::json::serialize(event);
+}
+
+void AlarmEvaluator::Start() { ScheduleTick(); }
+
+void AlarmEvaluator::ScheduleTick() {
+  const Timestamp now = clock_.Now();
+  scheduler_.At(telemetry::NextEvaluation(Duration::Seconds(10), now), [this] {
+    EvaluateDue(clock_.Now());
+    ScheduleTick();
+  });
+}
+
+telemetry::AlarmEvaluation AlarmEvaluator::Evaluate(const std::string& account, const std::string& region,
+                                                    const Alarm& alarm, Timestamp now) {
+  const std::int64_t period = alarm.rule.period.nanos();
+  const int range_size = telemetry::EvaluationRange(alarm.rule.evaluation_periods);
+  const Timestamp end = Timestamp::FromUnixNanos(now.unix_nanos() - now.unix_nanos() % period);
+  const Timestamp start = end - Duration::Nanos(period * range_size);
+  std::vector<telemetry::PeriodValue> range;
+  for (int k = 0; k < range_size; ++k) range.push_back({start + Duration::Nanos(period * k), std::nullopt});
+  auto results = RunMetricQueries(telemetry_, ScopeOf(registry_, account, region), alarm.queries, start, end);
+  if (results.ok()) {
+    for (const telemetry::QueryResult& r : *results) {
+      if (!r.return_data) continue;
+      for (std::size_t i = 0; i < r.series.timestamps.size(); ++i) {
+        const std::int64_t k = (r.series.timestamps[i] - start).nanos() / period;
+        if (k >= 0 && k < range_size) range[k].value = r.series.values[i];
+      }
+    }
+  }
+  return telemetry::EvaluateAlarm(alarm.rule, alarm.state, range, now);
+}
+
+std::vector<AlarmEvaluator::PendingAction> AlarmEvaluator::ChangeState(
+    const std::string& account, const std::string& region, Alarm& alarm, AlarmState state, std::string reason,
+    std::string reason_data, Timestamp now) {
+  const AlarmState previous = alarm.state;
+  const std::string previous_reason = alarm.reason;
+  const std::string previous_data = alarm.reason_data;
+  const Timestamp previous_at = alarm.state_updated;
+  alarm.state = state;
+  alarm.reason = std::move(reason);
+  alarm.reason_data = std::move(reason_data);
+  alarm.state_updated = now;
+  if (state != previous) alarm.state_transitioned = now;
+  boost::json::object data{
+      {"version", "1.0"},
+      {"oldState", boost::json::object{{"stateValue", telemetry::AlarmStateName(previous)}, {"stateReason", previous_reason}}},
+      {"newState", boost::json::object{{"stateValue", telemetry::AlarmStateName(state)}, {"stateReason", alarm.reason}}}};
+  if (!alarm.reason_data.empty()) {
+    boost::system::error_code ec;
+    boost::json::value parsed = boost::json::parse(alarm.reason_data, ec);
+    if (!ec) data["newState"].get_object()["stateReasonData"] = std::move(parsed);
+  }
+  alarm.AddHistory({now, "StateUpdate",
+                    "Alarm updated from " + std::string(telemetry::AlarmStateName(previous)) + " to " +
+                        std::string(telemetry::AlarmStateName(state)),
+                    boost::json::serialize(data)});
+  std::vector<PendingAction> actions;
+  if (!alarm.actions_enabled || state == previous) return actions;
+  const std::string lambda_event =
+      AlarmLambdaEvent(account, region, alarm, previous, previous_reason, previous_data, previous_at, now);
+  boost::json::object notification{
+      {"AlarmName", alarm.name},
+      {"AlarmDescription", Member(alarm.config, "AlarmDescription") ? boost::json::value(StringOr(alarm.config, "AlarmDescription")) : boost::json::value(nullptr)},
+      {"AWSAccountId", account},
+      {"AlarmConfigurationUpdatedTimestamp", FormatLambdaTimestamp(alarm.configuration_updated)},
+      {"NewStateValue", telemetry::AlarmStateName(state)},
+      {"NewStateReason", alarm.reason},
+      {"StateChangeTime", FormatLambdaTimestamp(now)},
+      {"Region", RegionLongName(region)},
+      {"AlarmArn", alarm.arn},
+      {"OldStateValue", telemetry::AlarmStateName(previous)},
+      {"OKActions", boost::json::value_from(alarm.ok_actions)},
+      {"AlarmActions", boost::json::value_from(alarm.alarm_actions)},
+      {"InsufficientDataActions", boost::json::value_from(alarm.insufficient_data_actions)}};
+  const std::string subject = std::string(telemetry::AlarmStateName(state)) + ": \"" + alarm.name + "\" in " +
+                              RegionLongName(region);
+  for (const std::string& arn : alarm.ActionsFor(state)) {
+    PendingAction a{account, region, alarm.name, arn, "", "", ""};
+    if (arn.rfind("arn:aws:lambda:", 0) == 0) {
+      a.payload = lambda_event;
+    } else {
+      a.subject = subject.substr(0, 100);
+      a.message = boost::json::serialize(notification);
+    }
+    actions.push_back(std::move(a));
+  }
+  return actions;
+}
+
+std::string AlarmEvaluator::InvokeLambda(const PendingAction& action) {
+  // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]
+  auto ref = ParseFunctionRef(action.arn, FunctionNameShape::kNamespacedFunctionName);
+  if (!ref.ok() || ref->account != action.account || ref->region != action.region) {
+    return "the function is not in the alarm's account and Region";
+  }
+  const std::string alarm_arn = "arn:aws:cloudwatch:" + action.region + ":" + action.account + ":alarm:" + action.alarm_name;
+  std::optional<std::string_view> qualifier;
+  if (ref->qualifier) qualifier = *ref->qualifier;
+  const std::string why = registry_.With(action.account, action.region, [&](engine::Account& a) -> std::string {
+    auto function = a.GetFunction(ref->name);
+    if (!function.ok()) return "Function not found: " + action.arn;
+    auto policy = a.GetPolicy(ref->name, qualifier);
+    bool allowed = false;
+    if (policy.ok()) {
+      for (const engine::PolicyStatement& s : policy->statements) {
+        const bool action_ok = s.action == "lambda:InvokeFunction" || s.action == "lambda:*" || s.action == "*";
+        const bool principal_ok = s.principal == kAlarmPrincipal || s.principal == "*";
+        const bool arn_ok = s.source_arn.empty() || GlobMatch(s.source_arn, alarm_arn);
+        const bool account_ok = s.source_account.empty() || s.source_account == action.account;
+        if (action_ok && principal_ok && arn_ok && account_ok) allowed = true;
+      }
+    }
+    if (!allowed) {
+      return "CloudWatch Alarms is not authorized to perform: lambda:InvokeFunction on the resource because no "
+             "resource-based policy allows the lambda:InvokeFunction action";
+    }
+    if (function->reserved == 0) return "Rate Exceeded. (the function's reserved concurrency is 0: throttled)";
+    return "";
+  });
+  if (!why.empty()) return why;
+  InvocationInput input;
+  input.account = action.account;
+  input.region = action.region;
+  input.function = action.arn;
+  input.payload = action.payload;
+  input.request_id = NewRequestId();
+  input.synchronous = false;
+  Status queued = async_.Enqueue(input, clock_.Now());
+  return queued.ok() ? "" : queued.message();
+}
+
+void AlarmEvaluator::Run(std::vector<PendingAction> actions) {
+  for (const PendingAction& a : actions) {
+    if (a.arn.rfind("arn:aws:lambda:", 0) == 0) {
+      const std::string why = InvokeLambda(a);
+      RecordAction(a, why.empty(), why);
+    } else if (a.arn.rfind("arn:aws:sns:", 0) == 0) {
+      auto id = sns_.Publish(a.account, a.region, a.arn, a.subject, a.message, clock_.Now());
+      RecordAction(a, id.ok(), id.ok() ? "" : "Resource not found: " + a.arn);
+    } else {
+      RecordAction(a, false, "headroom does not carry out this kind of action");
+    }
+  }
+}
+
+void AlarmEvaluator::RecordAction(const PendingAction& action, bool ok, const std::string& detail) {
+  const Timestamp now = clock_.Now();
+  alarms_.With(action.account, action.region, [&](AlarmTable& table) {
+    auto it = table.find(action.alarm_name);
+    if (it == table.end()) return;
+    boost::json::object data{{"actionState", ok ? "Succeeded" : "Failed"},
+                             {"stateUpdateTimestamp", EpochSeconds(it->second.state_updated) * 1000},
+                             {"notificationResource", action.arn}};
+    if (!ok) data["error"] = detail;
+    it->second.AddHistory({now, "Action",
+                           ok ? "Successfully executed action " + action.arn
+                              : "Failed to execute action " + action.arn + ". Received error: \"" + detail + "\"",
+                           boost::json::serialize(data)});
+  });
+}
+
+void AlarmEvaluator::JournalTransition(const std::string& account, const std::string& region, const Alarm& alarm,
+                                       Timestamp now) {
+  if (!journal_) return;
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  boost::json::object body{{"state", telemetry::AlarmStateName(alarm.state)},
+                           {"reason", alarm.reason},
+                           {"reason_data", alarm.reason_data}};
+  (void)journal_->Append(JournalEntry{account, region, "ALARM", alarm.name, boost::json::serialize(body), now, 0});
+}
+
+void AlarmEvaluator::EvaluateDue(Timestamp now) {
+  struct Due {
+    std::string account, region, name;
+  };
+  std::vector<Due> due;
+  alarms_.ForEach([&](const std::string& account, const std::string& region, AlarmTable& table) {
+    for (auto& [name, alarm] : table) {
+      if (alarm.next_evaluation <= now) due.push_back({account, region, name});
+    }
+  });
+  for (const Due& d : due) {
+    // Read the alarm's definition, evaluate outside the registry's lock, then apply.
+    std::optional<Alarm> copy = alarms_.With(d.account, d.region, [&](AlarmTable& table) -> std::optional<Alarm> {
+      auto it = table.find(d.name);
+      if (it == table.end()) return std::nullopt;
+      it->second.next_evaluation = telemetry::NextEvaluation(it->second.rule.period, now);
+      return it->second;
+    });
+    if (!copy) continue;
+    telemetry::AlarmEvaluation result = Evaluate(d.account, d.region, *copy, now);
+    if (result.state == copy->state) continue;
+    std::optional<Alarm> changed;
+    std::vector<PendingAction> actions = alarms_.With(d.account, d.region, [&](AlarmTable& table) {
+      auto it = table.find(d.name);
+      if (it == table.end() || it->second.state != copy->state) return std::vector<PendingAction>();
+      auto pending = ChangeState(d.account, d.region, it->second, result.state, std::move(result.reason),
+                                 std::move(result.reason_data), now);
+      changed = it->second;
+      return pending;
+    });
+    if (changed) JournalTransition(d.account, d.region, *changed, now);
+    Run(std::move(actions));
+  }
+}
+
+void AlarmEvaluator::Replay(const JournalEntry& entry) {
+  boost::system::error_code ec;
+  boost::json::value body = boost::json::parse(entry.body, ec);
+  if (ec || !body.is_object()) return;
+  alarms_.With(entry.account, entry.region, [&](AlarmTable& table) {
+    auto it = table.find(entry.target);
+    if (it == table.end()) return;
+    const auto state = telemetry::ParseAlarmState(StringOr(body.get_object(), "state"));
+    if (!state) return;
+    (void)ChangeState(entry.account, entry.region, it->second, *state, StringOr(body.get_object(), "reason"),
+                      StringOr(body.get_object(), "reason_data"), entry.at);
+  });
+}
+
+}  // namespace hr::server
