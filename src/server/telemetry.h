@@ -28,10 +28,12 @@ class Telemetry {
     std::lock_guard<std::mutex> lock(mutex_);
     fn(lambda_);
   }
-  // Runs fn(MetricStore&, const LambdaMetrics&) under the lock and returns its result.
+  // Runs fn(MetricStore&, const LambdaMetrics&) under the lock, once the gauges' pending
+  // peaks are in the store, and returns its result.
   template <typename Fn>
   auto Read(Fn&& fn) {
     std::lock_guard<std::mutex> lock(mutex_);
+    lambda_.FlushGauges();
     return fn(store_, static_cast<const telemetry::LambdaMetrics&>(lambda_));
   }
   // Runs fn(MetricStore&) under the lock: PutMetricData and retention.

@@ -18,39 +18,116 @@ std::string ResourceOf(std::string_view function, std::string_view qualifier) {
   return r;
 }
 
+// The whole second `t` falls in.
+std::int64_t FloorSeconds(Timestamp t) {
+  const std::int64_t n = t.unix_nanos();
+  return n >= 0 ? n / 1'000'000'000 : -((-n + 999'999'999) / 1'000'000'000);
+}
+
 }  // namespace
 
-LambdaMetrics::Owner& LambdaMetrics::OwnerAt(OwnerId owner) { return owners_[owner]; }
+LambdaMetrics::Owner& LambdaMetrics::OwnerAt(OwnerId owner) {
+  auto it = owners_.find(owner);
+  if (it != owners_.end()) return it->second;
+  Owner& o = owners_[owner];
+  o.concurrent.series.id = Lambda("ConcurrentExecutions");
+  o.unreserved.series.id = Lambda("UnreservedConcurrentExecutions");
+  o.claimed.series.id = Lambda("ClaimedAccountConcurrency");
+  return o;
+}
 
-void LambdaMetrics::Count(OwnerId owner, std::string_view name, const InvocationLabels& l,
-                          double value, std::string_view unit, Timestamp now) {
-  store_.Record(owner, Lambda(name), now, value, 1, unit);
-  store_.Record(owner, Lambda(name, {{"FunctionName", l.function}}), now, value, 1, unit);
-  if (l.qualifier.empty()) return;
-  const std::string resource = ResourceOf(l.function, l.qualifier);
-  store_.Record(owner, Lambda(name, {{"FunctionName", l.function}, {"Resource", resource}}), now,
-                value, 1, unit);
-  if (l.qualifier != l.executed_version) {  // through an alias
-    store_.Record(owner,
-                  Lambda(name, {{"ExecutedVersion", l.executed_version},
-                                {"FunctionName", l.function},
-                                {"Resource", resource}}),
-                  now, value, 1, unit);
+LambdaMetrics::FunctionState& LambdaMetrics::FunctionAt(OwnerId, Owner& o, const std::string& function) {
+  auto it = o.functions.find(function);
+  if (it != o.functions.end()) return it->second;
+  FunctionState& f = o.functions[function];
+  f.concurrency.series.id = Lambda("ConcurrentExecutions", {{"FunctionName", function}});
+  return f;
+}
+
+void LambdaMetrics::Set(OwnerId owner, Gauge& g, std::int64_t value, Timestamp now) {
+  const std::int64_t second = FloorSeconds(now);
+  if (g.second != second) {
+    Flush(owner, g);
+    g.second = second;
+    g.peak = value;
+  } else {
+    g.peak = std::max(g.peak, value);
+  }
+  g.value = value;
+}
+
+void LambdaMetrics::Flush(OwnerId owner, Gauge& g) {
+  if (g.second == Gauge::kNothingPending) return;
+  store_.Record(owner, g.series.id, g.series.handle, Timestamp::FromUnixSeconds(g.second),
+                static_cast<double>(g.peak), 1, kCount);
+  g.second = Gauge::kNothingPending;
+}
+
+void LambdaMetrics::FlushGauges() {
+  for (auto& [owner, o] : owners_) {
+    for (Gauge* g : {&o.concurrent, &o.unreserved, &o.claimed}) Flush(owner, *g);
+    for (auto& [name, f] : o.functions) Flush(owner, f.concurrency);
   }
 }
 
-void LambdaMetrics::RecordPool(OwnerId owner, const Owner& o, Timestamp now) {
-  const AccountTotals& t = o.totals;
-  store_.Record(owner, Lambda("ConcurrentExecutions"), now, static_cast<double>(t.concurrent), 1, kCount);
-  store_.Record(owner, Lambda("UnreservedConcurrentExecutions"), now,
-                static_cast<double>(t.pool.unreserved_busy), 1, kCount);
-  store_.Record(owner, Lambda("ClaimedAccountConcurrency"), now, static_cast<double>(t.pool.claimed), 1, kCount);
+LambdaMetrics::LabelSeries& LambdaMetrics::SeriesFor(OwnerId owner, const InvocationLabels& l) {
+  Owner& o = OwnerAt(owner);
+  std::string key = l.function;
+  key += '\x1f';
+  key += l.qualifier;
+  key += '\x1f';
+  key += l.executed_version;
+  key += '\x1f';
+  key += l.provisioned_qualifier;
+  auto it = o.series.find(key);
+  if (it != o.series.end()) return it->second;
+  // The dimension sets a count carries (spec §3.6): none, the function, the resource as
+  // invoked, and the executed version for an invocation through an alias.
+  std::vector<std::vector<Dimension>> sets = {{}, {{"FunctionName", l.function}}};
+  if (!l.qualifier.empty()) {
+    const std::string resource = ResourceOf(l.function, l.qualifier);
+    sets.push_back({{"FunctionName", l.function}, {"Resource", resource}});
+    if (l.qualifier != l.executed_version) {
+      sets.push_back({{"ExecutedVersion", l.executed_version}, {"FunctionName", l.function}, {"Resource", resource}});
+    }
+  }
+  LabelSeries series;
+  auto each = [&](std::string_view name, std::vector<Cached>& out) {
+    for (const auto& dims : sets) out.push_back({Lambda(name, dims), {}});
+  };
+  each("Invocations", series.invocations);
+  each("Errors", series.errors);
+  each("Duration", series.duration);
+  each("Throttles", series.throttles);
+  each("AsyncEventsReceived", series.async_received);
+  each("AsyncEventAge", series.async_age);
+  each("AsyncEventsDropped", series.async_dropped);
+  if (!l.provisioned_qualifier.empty()) {
+    const std::vector<std::vector<Dimension>> pc_sets = {
+        {{"FunctionName", l.function}},
+        {{"FunctionName", l.function}, {"Resource", ResourceOf(l.function, l.provisioned_qualifier)}}};
+    for (const auto& dims : pc_sets) {
+      series.provisioned_invocations.push_back({Lambda("ProvisionedConcurrencyInvocations", dims), {}});
+      series.spillover_invocations.push_back({Lambda("ProvisionedConcurrencySpilloverInvocations", dims), {}});
+    }
+  }
+  return o.series.emplace(std::move(key), std::move(series)).first->second;
 }
 
-void LambdaMetrics::RecordFunction(OwnerId owner, const std::string& function, const FunctionTotals& t,
-                                   Timestamp now) {
-  store_.Record(owner, Lambda("ConcurrentExecutions", {{"FunctionName", function}}), now,
-                static_cast<double>(t.concurrent), 1, kCount);
+void LambdaMetrics::Add(OwnerId owner, Cached& series, double value, std::string_view unit, Timestamp now) {
+  store_.Record(owner, series.id, series.handle, now, value, 1, unit);
+}
+
+void LambdaMetrics::Add(OwnerId owner, std::vector<Cached>& series, double value, std::string_view unit,
+                        Timestamp now) {
+  for (Cached& c : series) Add(owner, c, value, unit, now);
+}
+
+void LambdaMetrics::RecordPool(OwnerId owner, Owner& o, Timestamp now) {
+  const AccountTotals& t = o.totals;
+  Set(owner, o.concurrent, t.concurrent, now);
+  Set(owner, o.unreserved, t.pool.unreserved_busy, now);
+  Set(owner, o.claimed, t.pool.claimed, now);
 }
 
 void LambdaMetrics::RecordResource(OwnerId owner, const std::string& function, const std::string& qualifier,
@@ -77,28 +154,25 @@ void LambdaMetrics::Started(OwnerId owner, const InvocationLabels& l, bool provi
   Owner& o = OwnerAt(owner);
   o.totals.pool = pool;
   ++o.totals.concurrent;
-  FunctionTotals& f = o.functions[l.function];
+  FunctionState& state = FunctionAt(owner, o, l.function);
+  FunctionTotals& f = state.totals;
   ++f.concurrent;
+  LabelSeries& series = SeriesFor(owner, l);
   RecordPool(owner, o, now);
-  RecordFunction(owner, l.function, f, now);
+  Set(owner, state.concurrency, f.concurrent, now);
   if (!l.qualifier.empty()) {
     std::int64_t& busy = o.resources[{l.function, l.qualifier}];
     RecordResource(owner, l.function, l.qualifier, ++busy, now);
   }
   if (!l.provisioned_qualifier.empty()) {
-    const std::vector<Dimension> dims{{"FunctionName", l.function},
-                                      {"Resource", ResourceOf(l.function, l.provisioned_qualifier)}};
     if (provisioned) {
       ++f.provisioned_concurrent;
       auto& [busy, allocated] = o.provisioned[{l.function, l.provisioned_qualifier}];
       allocated = l.provisioned_allocated;
       RecordProvisioned(owner, l.function, l.provisioned_qualifier, ++busy, allocated, now);
-      store_.Record(owner, Lambda("ProvisionedConcurrencyInvocations", dims), now, 1, 1, kCount);
-      store_.Record(owner, Lambda("ProvisionedConcurrencyInvocations", {{"FunctionName", l.function}}), now, 1, 1, kCount);
+      Add(owner, series.provisioned_invocations, 1, kCount, now);
     } else if (spillover) {
-      store_.Record(owner, Lambda("ProvisionedConcurrencySpilloverInvocations", dims), now, 1, 1, kCount);
-      store_.Record(owner, Lambda("ProvisionedConcurrencySpilloverInvocations", {{"FunctionName", l.function}}),
-                    now, 1, 1, kCount);
+      Add(owner, series.spillover_invocations, 1, kCount, now);
     }
   }
 }
@@ -109,20 +183,22 @@ void LambdaMetrics::Finished(OwnerId owner, const InvocationLabels& l, bool prov
   o.totals.pool = pool;
   --o.totals.concurrent;
   ++o.totals.invocations;
-  FunctionTotals& f = o.functions[l.function];
+  FunctionState& state = FunctionAt(owner, o, l.function);
+  FunctionTotals& f = state.totals;
   --f.concurrent;
   ++f.invocations;
   const double ms = static_cast<double>(duration.nanos()) / 1e6;
   f.duration_ms_sum += ms;
-  Count(owner, "Invocations", l, 1, kCount, now);
-  Count(owner, "Errors", l, error ? 1 : 0, kCount, now);
-  Count(owner, "Duration", l, ms, kMilliseconds, now);
+  LabelSeries& series = SeriesFor(owner, l);
+  Add(owner, series.invocations, 1, kCount, now);
+  Add(owner, series.errors, error ? 1 : 0, kCount, now);
+  Add(owner, series.duration, ms, kMilliseconds, now);
   if (error) {
     ++f.errors;
     ++o.totals.errors;
   }
   RecordPool(owner, o, now);
-  RecordFunction(owner, l.function, f, now);
+  Set(owner, state.concurrency, f.concurrent, now);
   if (!l.qualifier.empty()) {
     std::int64_t& busy = o.resources[{l.function, l.qualifier}];
     RecordResource(owner, l.function, l.qualifier, --busy, now);
@@ -137,30 +213,31 @@ void LambdaMetrics::Finished(OwnerId owner, const InvocationLabels& l, bool prov
 void LambdaMetrics::Throttled(OwnerId owner, const InvocationLabels& l, Timestamp now) {
   Owner& o = OwnerAt(owner);
   ++o.totals.throttles;
-  ++o.functions[l.function].throttles;
-  Count(owner, "Throttles", l, 1, kCount, now);
+  ++FunctionAt(owner, o, l.function).totals.throttles;
+  Add(owner, SeriesFor(owner, l).throttles, 1, kCount, now);
 }
 
 void LambdaMetrics::AsyncReceived(OwnerId owner, const InvocationLabels& l, Timestamp now) {
   ++OwnerAt(owner).totals.async_received;
-  Count(owner, "AsyncEventsReceived", l, 1, kCount, now);
+  Add(owner, SeriesFor(owner, l).async_received, 1, kCount, now);
 }
 
 void LambdaMetrics::AsyncAttempted(OwnerId owner, const InvocationLabels& l, Duration age, Timestamp now) {
-  Count(owner, "AsyncEventAge", l, static_cast<double>(age.nanos()) / 1e6, kMilliseconds, now);
+  Add(owner, SeriesFor(owner, l).async_age, static_cast<double>(age.nanos()) / 1e6, kMilliseconds, now);
 }
 
 void LambdaMetrics::AsyncDropped(OwnerId owner, const InvocationLabels& l, Timestamp now) {
   ++OwnerAt(owner).totals.async_dropped;
-  Count(owner, "AsyncEventsDropped", l, 1, kCount, now);
+  Add(owner, SeriesFor(owner, l).async_dropped, 1, kCount, now);
 }
 
 void LambdaMetrics::Sample(OwnerId owner, const PoolGauges& pool, Timestamp now) {
   Owner& o = OwnerAt(owner);
   o.totals.pool = pool;
   RecordPool(owner, o, now);
-  for (const auto& [name, f] : o.functions) {
-    if (f.concurrent > 0) RecordFunction(owner, name, f, now);
+  for (auto& [name, f] : o.functions) {
+    // A busy function's level every second; an idle one's last change is already pending.
+    if (f.totals.concurrent > 0) Set(owner, f.concurrency, f.totals.concurrent, now);
   }
   for (auto it = o.resources.begin(); it != o.resources.end();) {
     RecordResource(owner, it->first.first, it->first.second, it->second, now);
@@ -182,7 +259,7 @@ void LambdaMetrics::ForEachFunction(
     OwnerId owner, const std::function<void(const std::string&, const FunctionTotals&)>& fn) const {
   auto it = owners_.find(owner);
   if (it == owners_.end()) return;
-  for (const auto& [name, totals] : it->second.functions) fn(name, totals);
+  for (const auto& [name, state] : it->second.functions) fn(name, state.totals);
 }
 
 }  // namespace hr::telemetry

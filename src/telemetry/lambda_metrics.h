@@ -12,12 +12,15 @@
 // Lambda emits: none, {FunctionName}, {FunctionName, Resource} for a qualified invocation,
 // and {FunctionName, Resource, ExecutedVersion} for one through an alias.
 //
-// Gauges are recorded at every change (so a period's Maximum sees every peak) and once a
-// second by Sample (so a steady level has a datapoint in every second).
+// Gauges are kept as each second's peak (so a period's Maximum sees every peak, at the cost
+// of one store record per gauge per second rather than one per change) and Sample records
+// the level of every live gauge once a second (so a steady level has a datapoint in every
+// second). Readers call FlushGauges first.
 //
 // Pure: no I/O, no clock. Not thread-safe: the server holds it under the store's mutex.
 
 #include <cstdint>
+#include <climits>
 #include <functional>
 #include <map>
 #include <string>
@@ -89,6 +92,8 @@ class LambdaMetrics {
 
   // Once a second per account: the account's gauges, and every busy function's.
   void Sample(OwnerId owner, const PoolGauges& pool, Timestamp now);
+  // Puts every pending gauge peak into the store, so that a read sees the current second.
+  void FlushGauges();
 
   const AccountTotals* Account(OwnerId owner) const;
   // (function name) -> totals, for every function seen.
@@ -96,21 +101,50 @@ class LambdaMetrics {
                        const std::function<void(const std::string&, const FunctionTotals&)>& fn) const;
 
  private:
+  // A series and its store handle, so that recording it again skips the lookup.
+  struct Cached {
+    MetricId id;
+    SeriesHandle handle;
+  };
+  // The series one (function, qualifier, version, provisioned qualifier) records on every
+  // invocation, built once: each count metric with every dimension set of the labels.
+  struct LabelSeries {
+    std::vector<Cached> invocations, errors, duration, throttles;
+    std::vector<Cached> async_received, async_age, async_dropped;
+    std::vector<Cached> provisioned_invocations, spillover_invocations;
+  };
+  // A gauge recorded as each second's peak: changes within a second only move the peak,
+  // which goes into the store when the second is over (or when someone reads: FlushGauges).
+  struct Gauge {
+    static constexpr std::int64_t kNothingPending = INT64_MIN;
+    Cached series;
+    std::int64_t value = 0;
+    std::int64_t peak = 0;
+    std::int64_t second = kNothingPending;  // the second whose peak is pending
+  };
+  struct FunctionState {
+    FunctionTotals totals;
+    Gauge concurrency;
+  };
   struct Owner {
     AccountTotals totals;
-    std::map<std::string, FunctionTotals, std::less<>> functions;
+    std::map<std::string, FunctionState, std::less<>> functions;
     // Busy counts by (function, qualifier) for qualified invocations, and by provisioned
     // resource (function, qualifier) with its Allocated.
     std::map<std::pair<std::string, std::string>, std::int64_t, std::less<>> resources;
     std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int32_t>, std::less<>>
         provisioned;
+    Gauge concurrent, unreserved, claimed;  // the account's gauges
+    std::map<std::string, LabelSeries, std::less<>> series;  // by the labels' key
   };
 
-  // `name` with each of the labels' dimension sets (none, function, resource, version).
-  void Count(OwnerId owner, std::string_view name, const InvocationLabels& labels, double value,
-             std::string_view unit, Timestamp now);
-  void RecordPool(OwnerId owner, const Owner& o, Timestamp now);
-  void RecordFunction(OwnerId owner, const std::string& function, const FunctionTotals& t, Timestamp now);
+  LabelSeries& SeriesFor(OwnerId owner, const InvocationLabels& labels);
+  void Add(OwnerId owner, std::vector<Cached>& series, double value, std::string_view unit, Timestamp now);
+  void Add(OwnerId owner, Cached& series, double value, std::string_view unit, Timestamp now);
+  void Set(OwnerId owner, Gauge& gauge, std::int64_t value, Timestamp now);
+  void Flush(OwnerId owner, Gauge& gauge);
+  void RecordPool(OwnerId owner, Owner& o, Timestamp now);
+  FunctionState& FunctionAt(OwnerId owner, Owner& o, const std::string& function);
   void RecordResource(OwnerId owner, const std::string& function, const std::string& qualifier,
                       std::int64_t busy, Timestamp now);
   void RecordProvisioned(OwnerId owner, const std::string& function, const std::string& qualifier,

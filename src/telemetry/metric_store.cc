@@ -25,12 +25,12 @@ std::int64_t CeilDiv(std::int64_t a, std::int64_t b) { return FloorDiv(a, b) + (
 constexpr std::int64_t kMinNanos = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kMaxNanos = std::numeric_limits<std::int64_t>::max();
 
-// The percentile histogram's buckets are log-scale (DDSketch's mapping): a positive value v
-// lands in bucket i = ceil(log_gamma(v)), i.e. (gamma^(i-1), gamma^i], whose representative
-// 2 gamma^i / (gamma + 1) is within kRelativeAccuracy of every value in it. Zero has a
-// bucket of its own. Every finite positive double fits: |i| < 37,300 with gamma ~ 1.0202.
+// The percentile histogram's buckets are log-scale (DDSketch's mapping, floored): a positive
+// value v lands in bucket i = floor(log_gamma(v)), i.e. [gamma^i, gamma^(i+1)). Any point of
+// a bucket is within kRelativeAccuracy of its harmonic midpoint 2 gamma^(i+1) / (gamma + 1).
+// Zero has a bucket of its own. Every finite positive double fits: |i| < 37,300.
 constexpr double kRelativeAccuracy = 0.01;
-constexpr double kGamma = (1 + kRelativeAccuracy) / (1 - kRelativeAccuracy);
+constexpr double kGamma = (1 + kRelativeAccuracy) / (1 - kRelativeAccuracy);  // ~1.0202
 constexpr std::int32_t kIndexOffset = 40'000;  // keeps the keys of positive values > 0
 constexpr std::int32_t kZeroKey = 0;
 // A histogram holding only this key is "unavailable": a sample that CloudWatch cannot draw
@@ -38,56 +38,74 @@ constexpr std::int32_t kZeroKey = 0;
 constexpr std::int32_t kUnavailableKey = std::numeric_limits<std::int32_t>::min();
 
 const double kLogGamma = std::log(kGamma);
-const double kLogRepresentative = std::log(2 / (kGamma + 1));
 
 // REQUIRES: value >= 0 and finite.
 std::int32_t HistogramKey(double value) {
   if (value == 0) return kZeroKey;
-  return static_cast<std::int32_t>(std::ceil(std::log(value) / kLogGamma)) + kIndexOffset;
+  return static_cast<std::int32_t>(std::floor(std::log(value) / kLogGamma)) + kIndexOffset;
 }
 
-double HistogramValue(std::int32_t key) {
+// The value standing for bucket `key` in a period whose samples lie in [minimum, maximum]:
+// the harmonic midpoint of the bucket's part of that range, so within kRelativeAccuracy of
+// every sample in the bucket, and exact when that part is one value (a period of one value,
+// zero, or a maximum of 1, which is a bucket's lower bound).
+double HistogramValue(std::int32_t key, double minimum, double maximum) {
   if (key == kZeroKey) return 0;
-  return std::exp(static_cast<double>(key - kIndexOffset) * kLogGamma + kLogRepresentative);
+  const double lower = std::exp(static_cast<double>(key - kIndexOffset) * kLogGamma);
+  const double a = std::max(lower, minimum);
+  const double b = std::min(lower * kGamma, maximum);
+  if (!(a < b)) return std::clamp(a, minimum, maximum);  // one value, or rounding
+  return std::clamp(2 / (1 / a + 1 / b), a, b);
 }
 
+// The histogram's counts: float in second buckets (exact to 2^24 samples of one value in one
+// second, and half the memory), double in minute buckets.
+template <typename Count>
 struct HistogramEntry {
   std::int32_t key;
-  double count;
+  Count count;
 };
+using MergedEntry = HistogramEntry<double>;
 
 // A sparse histogram: (key, count) sorted by key. Values of one series in one second or
 // minute usually fall in a handful of buckets, so a sorted vector beats a map.
+template <typename Count>
 class SparseHistogram {
  public:
+  using Entry = HistogramEntry<Count>;
+
   void Add(std::int32_t key, double count) {
     if (unavailable()) return;
     // Consecutive samples often repeat a value (Invocations is always 1).
     if (!entries_.empty() && entries_.back().key == key) {
-      entries_.back().count += count;
+      entries_.back().count += static_cast<Count>(count);
       return;
     }
     auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
-                               [](const HistogramEntry& e, std::int32_t k) { return e.key < k; });
+                               [](const Entry& e, std::int32_t k) { return e.key < k; });
     if (it != entries_.end() && it->key == key) {
-      it->count += count;
+      it->count += static_cast<Count>(count);
     } else {
-      entries_.insert(it, HistogramEntry{key, count});
+      entries_.insert(it, Entry{key, static_cast<Count>(count)});
     }
   }
   void MakeUnavailable() {
+    if (unavailable()) return;
     entries_.clear();
     entries_.shrink_to_fit();
-    entries_.push_back(HistogramEntry{kUnavailableKey, 0});
+    entries_.push_back(Entry{kUnavailableKey, 0});
   }
+  // Gives back the vector's spare capacity once the bucket stops growing.
+  void Seal() { entries_.shrink_to_fit(); }
   bool unavailable() const { return !entries_.empty() && entries_.front().key == kUnavailableKey; }
-  const std::vector<HistogramEntry>& entries() const { return entries_; }
+  const std::vector<Entry>& entries() const { return entries_; }
 
  private:
-  std::vector<HistogramEntry> entries_;
+  std::vector<Entry> entries_;
 };
 
 // One second's or one minute's samples of one series.
+template <typename Count>
 struct Bucket {
   explicit Bucket(std::int64_t start_second) : start(start_second) {}
 
@@ -96,7 +114,7 @@ struct Bucket {
   double sum = 0;
   double minimum = std::numeric_limits<double>::infinity();
   double maximum = -std::numeric_limits<double>::infinity();
-  SparseHistogram histogram;
+  SparseHistogram<Count> histogram;
 
   void Add(double value, double n, std::int32_t key, bool percentile_ok) {
     count += n;
@@ -114,16 +132,24 @@ struct Bucket {
     sum += set.sum;
     minimum = std::min(minimum, set.minimum);
     maximum = std::max(maximum, set.maximum);
+    histogram.MakeUnavailable();
   }
 };
+using SecondBucket = Bucket<float>;
+using MinuteBucket = Bucket<double>;
 
 // The bucket starting at `start`, created in order when missing. Samples nearly always
 // arrive in time order, so the common cases are the last bucket and a new last bucket.
-Bucket& BucketAt(std::deque<Bucket>& buckets, std::int64_t start) {
-  if (buckets.empty() || buckets.back().start < start) return buckets.emplace_back(start);
+template <typename B>
+B& BucketAt(std::deque<B>& buckets, std::int64_t start) {
+  if (buckets.empty()) return buckets.emplace_back(start);
   if (buckets.back().start == start) return buckets.back();
+  if (buckets.back().start < start) {
+    buckets.back().histogram.Seal();
+    return buckets.emplace_back(start);
+  }
   auto it = std::lower_bound(buckets.begin(), buckets.end(), start,
-                             [](const Bucket& b, std::int64_t s) { return b.start < s; });
+                             [](const B& b, std::int64_t s) { return b.start < s; });
   if (it != buckets.end() && it->start == start) return *it;
   return *buckets.emplace(it, start);
 }
@@ -135,8 +161,8 @@ struct Series {
   MetricId id;
   std::string unit;
   Timestamp latest;  // the newest sample's timestamp
-  std::deque<Bucket> seconds;
-  std::deque<Bucket> minutes;
+  std::deque<SecondBucket> seconds;
+  std::deque<MinuteBucket> minutes;
 };
 
 // What one period's buckets add up to.
@@ -147,8 +173,7 @@ struct PeriodAccumulator {
   double maximum = -std::numeric_limits<double>::infinity();
   bool percentiles_unavailable = false;
   int histograms = 0;
-  const SparseHistogram* single = nullptr;  // the only histogram, when there is one
-  std::vector<HistogramEntry> merged;       // all entries, when there are several
+  std::vector<MergedEntry> merged;  // every bucket's entries, sorted by Histogram()
 
   void Reset() {
     count = 0;
@@ -157,11 +182,11 @@ struct PeriodAccumulator {
     maximum = -std::numeric_limits<double>::infinity();
     percentiles_unavailable = false;
     histograms = 0;
-    single = nullptr;
     merged.clear();
   }
 
-  void Add(const Bucket& b, bool want_histogram) {
+  template <typename B>
+  void Add(const B& b, bool want_histogram) {
     count += b.count;
     sum += b.sum;
     minimum = std::min(minimum, b.minimum);
@@ -171,31 +196,29 @@ struct PeriodAccumulator {
       percentiles_unavailable = true;
       return;
     }
-    if (++histograms == 1) {
-      single = &b.histogram;
-      return;
+    ++histograms;
+    for (const auto& e : b.histogram.entries()) {
+      merged.push_back(MergedEntry{e.key, static_cast<double>(e.count)});
     }
-    if (histograms == 2) merged.assign(single->entries().begin(), single->entries().end());
-    merged.insert(merged.end(), b.histogram.entries().begin(), b.histogram.entries().end());
   }
 
-  // Sorts the merged entries once, before the percentiles are read.
-  std::span<const HistogramEntry> Histogram() {
-    if (histograms == 0) return {};
-    if (histograms == 1) return single->entries();
-    std::sort(merged.begin(), merged.end(),
-              [](const HistogramEntry& a, const HistogramEntry& b) { return a.key < b.key; });
+  // The period's histogram, sorted by key (one bucket's already is).
+  std::span<const MergedEntry> Histogram() {
+    if (histograms > 1) {
+      std::sort(merged.begin(), merged.end(),
+                [](const MergedEntry& a, const MergedEntry& b) { return a.key < b.key; });
+    }
     return merged;
   }
 
-  double Percentile(std::span<const HistogramEntry> histogram, double p) const {
+  double Percentile(std::span<const MergedEntry> histogram, double p) const {
     if (percentiles_unavailable || histogram.empty()) {
       return std::numeric_limits<double>::quiet_NaN();
     }
     if (p <= 0) return minimum;
     if (p >= 100) return maximum;
     double total = 0;
-    for (const HistogramEntry& e : histogram) total += e.count;
+    for (const MergedEntry& e : histogram) total += e.count;
     // Nearest rank: the smallest value with at least p% of the samples at or below it. The
     // slack keeps 0.07 * 100 from becoming rank 7.000000000000001.
     const double rank = p / 100 * total - 1e-9 * total;
@@ -205,16 +228,12 @@ struct PeriodAccumulator {
       seen += histogram[i].count;
       if (seen >= rank) break;
     }
-    // The extreme buckets hold the period's minimum and maximum, real samples that are
-    // closer than the representative: integer metrics (Errors, Throttles) stay integers.
-    if (i + 1 == histogram.size()) return maximum;
-    if (i == 0) return minimum;
-    return std::clamp(HistogramValue(histogram[i].key), minimum, maximum);
+    return HistogramValue(histogram[i].key, minimum, maximum);
   }
 };
 
 double StatisticValue(const Statistic& statistic, const PeriodAccumulator& acc,
-                      std::span<const HistogramEntry> histogram) {
+                      std::span<const MergedEntry> histogram) {
   switch (statistic.kind) {
     case StatisticKind::kSampleCount: return acc.count;
     case StatisticKind::kAverage: return acc.sum / acc.count;
@@ -234,6 +253,47 @@ bool SetIsSingleValue(const SampleSet& set) {
   return std::fabs(set.sum - expected) <= 1e-9 * std::max(1.0, std::fabs(expected));
 }
 
+// One MultiDatapoint per period of `period_nanos` that holds buckets starting in
+// [first, limit) (nanoseconds since the epoch, `first` a period start).
+template <typename B>
+std::vector<MultiDatapoint> Aggregate(const std::deque<B>& buckets, std::int64_t first,
+                                      std::int64_t limit, std::int64_t period_nanos,
+                                      std::span<const Statistic> statistics) {
+  std::vector<MultiDatapoint> out;
+  bool want_histogram = false;
+  for (const Statistic& s : statistics) {
+    want_histogram = want_histogram || s.kind == StatisticKind::kPercentile;
+  }
+  // The first bucket whose start is at or after `first` (seconds, rounded up).
+  auto it = std::lower_bound(buckets.begin(), buckets.end(), CeilDiv(first, kNanosPerSecond),
+                             [](const B& b, std::int64_t s) { return b.start < s; });
+  PeriodAccumulator acc;
+  std::int64_t current = 0;
+  bool open = false;
+  auto emit = [&] {
+    std::span<const MergedEntry> histogram;
+    if (want_histogram) histogram = acc.Histogram();
+    MultiDatapoint m{Timestamp::FromUnixNanos(current), {}, acc.count};
+    m.values.reserve(statistics.size());
+    for (const Statistic& s : statistics) m.values.push_back(StatisticValue(s, acc, histogram));
+    out.push_back(std::move(m));
+  };
+  for (; it != buckets.end(); ++it) {
+    const std::int64_t at = it->start * kNanosPerSecond;
+    if (at >= limit) break;
+    const std::int64_t period_start = FloorDiv(at, period_nanos) * period_nanos;
+    if (open && period_start != current) {
+      emit();
+      acc.Reset();
+    }
+    current = period_start;
+    open = true;
+    acc.Add(*it, want_histogram);
+  }
+  if (open) emit();
+  return out;
+}
+
 }  // namespace
 
 struct MetricStore::Impl {
@@ -247,6 +307,7 @@ struct MetricStore::Impl {
   std::unordered_map<OwnerId, Owner> owners;
   std::size_t series_count = 0;
   std::uint64_t dropped_samples = 0;
+  std::uint64_t epoch = 1;  // bumped whenever a series is dropped (SeriesHandle)
 
   // The series, created with `unit` when new; nullptr (and the sample counted as dropped)
   // when it is new and the store is full.
@@ -278,8 +339,18 @@ MetricStore::~MetricStore() = default;
 
 void MetricStore::Record(OwnerId owner, const MetricId& id, Timestamp at, double value,
                          double count, std::string_view unit) {
+  SeriesHandle handle;
+  Record(owner, id, handle, at, value, count, unit);
+}
+
+void MetricStore::Record(OwnerId owner, const MetricId& id, SeriesHandle& handle, Timestamp at,
+                         double value, double count, std::string_view unit) {
   if (!std::isfinite(value) || !std::isfinite(count) || !(count > 0)) return;
-  Series* series = impl_->FindOrCreate(owner, id, unit, at);
+  if (handle.series == nullptr || handle.epoch != impl_->epoch) {
+    handle.series = impl_->FindOrCreate(owner, id, unit, at);
+    handle.epoch = impl_->epoch;
+  }
+  auto* series = static_cast<Series*>(handle.series);
   if (series == nullptr) return;
   series->latest = std::max(series->latest, at);
   const std::int64_t second = FloorDiv(at.unix_nanos(), kNanosPerSecond);
@@ -306,10 +377,8 @@ void MetricStore::RecordSet(OwnerId owner, const MetricId& id, Timestamp at, con
   series->latest = std::max(series->latest, at);
   const std::int64_t second = FloorDiv(at.unix_nanos(), kNanosPerSecond);
   const std::int64_t minute = FloorDiv(second, kSecondsPerMinute) * kSecondsPerMinute;
-  for (Bucket* b : {&BucketAt(series->seconds, second), &BucketAt(series->minutes, minute)}) {
-    b->AddSet(set);
-    b->histogram.MakeUnavailable();
-  }
+  BucketAt(series->seconds, second).AddSet(set);
+  BucketAt(series->minutes, minute).AddSet(set);
 }
 
 std::vector<Datapoint> MetricStore::Query(OwnerId owner, const MetricId& id, Timestamp start,
@@ -328,56 +397,23 @@ std::vector<Datapoint> MetricStore::Query(OwnerId owner, const MetricId& id, Tim
 std::vector<MultiDatapoint> MetricStore::QueryStatistics(
     OwnerId owner, const MetricId& id, Timestamp start, Timestamp end, Duration period,
     std::span<const Statistic> statistics, std::optional<std::string_view> unit) const {
-  std::vector<MultiDatapoint> out;
   const Series* series = impl_->Find(owner, id);
-  if (series == nullptr || period <= Duration::Zero()) return out;
-  if (unit.has_value() && *unit != series->unit) return out;
+  if (series == nullptr || period <= Duration::Zero()) return {};
+  if (unit.has_value() && *unit != series->unit) return {};
 
   const std::int64_t p = period.nanos();
   // Saturating, so that Timestamp's extremes can stand for "from the start" and "to the end".
   const std::int64_t first_period = FloorDiv(start.unix_nanos(), p);
   const std::int64_t first = first_period < kMinNanos / p ? kMinNanos : first_period * p;
-  if (first >= end.unix_nanos()) return out;
+  if (first >= end.unix_nanos()) return {};
   // Every bucket of the last period that starts before `end` counts, so the buckets read
   // run up to that period's end.
   const std::int64_t last_period = FloorDiv(end.unix_nanos() - 1, p);
   const std::int64_t limit = last_period >= kMaxNanos / p ? kMaxNanos : (last_period + 1) * p;
-  const std::deque<Bucket>& buckets = p % kNanosPerMinute == 0 ? series->minutes : series->seconds;
-
-  bool want_histogram = false;
-  for (const Statistic& s : statistics) {
-    want_histogram = want_histogram || s.kind == StatisticKind::kPercentile;
+  if (p % kNanosPerMinute == 0) {
+    return Aggregate(series->minutes, first, limit, p, statistics);
   }
-  // The first bucket whose start is at or after `first` (seconds, rounded up).
-  const std::int64_t first_second = CeilDiv(first, kNanosPerSecond);
-  auto it = std::lower_bound(buckets.begin(), buckets.end(), first_second,
-                             [](const Bucket& b, std::int64_t s) { return b.start < s; });
-
-  PeriodAccumulator acc;
-  std::int64_t current = 0;
-  bool open = false;
-  auto emit = [&] {
-    std::span<const HistogramEntry> histogram;
-    if (want_histogram) histogram = acc.Histogram();
-    MultiDatapoint m{Timestamp::FromUnixNanos(current), {}, acc.count};
-    m.values.reserve(statistics.size());
-    for (const Statistic& s : statistics) m.values.push_back(StatisticValue(s, acc, histogram));
-    out.push_back(std::move(m));
-  };
-  for (; it != buckets.end(); ++it) {
-    const std::int64_t at = it->start * kNanosPerSecond;
-    if (at >= limit) break;
-    const std::int64_t period_start = FloorDiv(at, p) * p;
-    if (open && period_start != current) {
-      emit();
-      acc.Reset();
-    }
-    current = period_start;
-    open = true;
-    acc.Add(*it, want_histogram);
-  }
-  if (open) emit();
-  return out;
+  return Aggregate(series->seconds, first, limit, p, statistics);
 }
 
 std::vector<MetricId> MetricStore::List(OwnerId owner, std::string_view ns, std::string_view name,
@@ -428,6 +464,7 @@ void MetricStore::Trim(Timestamp now) {
       if (series.seconds.empty() && series.minutes.empty()) {
         s = all.erase(s);
         --impl_->series_count;
+        ++impl_->epoch;
       } else {
         ++s;
       }

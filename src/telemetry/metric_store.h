@@ -59,6 +59,14 @@ struct MultiDatapoint {
   double sample_count = 0;
 };
 
+// Remembers where a series lives, so that recording it again skips the lookup (the Lambda
+// recorder records the same few series on every invocation). Filled in by Record; valid
+// until Trim drops a series (Trim bumps the store's epoch and the handle looks up again).
+struct SeriesHandle {
+  void* series = nullptr;
+  std::uint64_t epoch = 0;
+};
+
 class MetricStore {
  public:
   explicit MetricStore(MetricStoreOptions options = {});
@@ -71,6 +79,9 @@ class MetricStore {
   // recorded for a series is its unit.
   void Record(OwnerId owner, const MetricId& id, Timestamp at, double value, double count = 1,
               std::string_view unit = "None");
+  // The same, through `handle` (which must only ever be used with this owner and id).
+  void Record(OwnerId owner, const MetricId& id, SeriesHandle& handle, Timestamp at, double value,
+              double count = 1, std::string_view unit = "None");
   // A pre-aggregated sample set (no percentiles can be drawn from it).
   void RecordSet(OwnerId owner, const MetricId& id, Timestamp at, const SampleSet& set,
                  std::string_view unit = "None");
@@ -78,6 +89,11 @@ class MetricStore {
   // One datapoint per period that holds samples, ascending, for periods starting in
   // [start rounded down to the period, end). `unit`, when set, must match the series' unit
   // or nothing is returned (CloudWatch does not convert units). REQUIRES: period > 0.
+  // Percentiles are nearest-rank, within 1% of the true sample (exact for p0, p100, zero
+  // and a period of one value). As in CloudWatch, a period has none when it holds a negative
+  // value or a RecordSet that is not `count` copies of one value (Min == Max, Sum == Min x
+  // SampleCount; such a set counts as that many samples): Query omits the period,
+  // QueryStatistics gives NaN for that statistic.
   std::vector<Datapoint> Query(OwnerId owner, const MetricId& id, Timestamp start,
                                Timestamp end, Duration period, const Statistic& statistic,
                                std::optional<std::string_view> unit = std::nullopt) const;

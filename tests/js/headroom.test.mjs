@@ -1,0 +1,391 @@
+// End-to-end: a real `headroom serve` driven by the AWS SDK for JavaScript v3 (the CloudWatch
+// client speaks JSON 1.0 with awsQueryCompatible, the Lambda client rest-json).
+//
+// The binary comes from HEADROOM_BIN (set by ctest) or build/headroom. The server runs with the
+// manual clock: time moves only by POST /_headroom/clock/advance, and the server's once-a-second
+// sampling of the account's gauges follows that clock.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  InvalidParameterValueException,
+  PutMetricAlarmCommand,
+} from "@aws-sdk/client-cloudwatch";
+import { CreateFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BINARY = process.env.HEADROOM_BIN || path.join(ROOT, "build", "headroom");
+const ACCOUNT = "123456789012";
+const REGION = "us-east-1";
+
+// ---------------------------------------------------------------------------------------------
+// A zip archive of stored (uncompressed) entries: enough for a deployment package.
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+// files: [[name, string | Buffer]]. Returns a Buffer holding the archive.
+function zip(files) {
+  const locals = [];
+  const centrals = [];
+  let offset = 0;
+  for (const [name, content] of files) {
+    const nameBytes = Buffer.from(name, "utf8");
+    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);  // local file header
+    local.writeUInt16LE(10, 4);          // version needed
+    local.writeUInt16LE(0, 6);           // flags
+    local.writeUInt16LE(0, 8);           // stored
+    local.writeUInt16LE(0, 10);          // time
+    local.writeUInt16LE(0x21, 12);       // date: 1980-01-01
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    local.writeUInt16LE(0, 28);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);       // central directory header
+    central.writeUInt16LE((3 << 8) | 20, 4);    // made by: Unix, 2.0
+    central.writeUInt16LE(10, 6);
+    central.writeUInt16LE(0, 8);
+    central.writeUInt16LE(0, 10);
+    central.writeUInt16LE(0, 12);
+    central.writeUInt16LE(0x21, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt16LE(0, 30);               // extra
+    central.writeUInt16LE(0, 32);               // comment
+    central.writeUInt16LE(0, 34);               // disk
+    central.writeUInt16LE(0, 36);               // internal attributes
+    central.writeUInt32LE((0o100644 << 16) >>> 0, 38);  // external: -rw-r--r--
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += local.length + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);  // end of central directory
+  end.writeUInt16LE(0, 4);
+  end.writeUInt16LE(0, 6);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  end.writeUInt16LE(0, 20);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server.
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class Headroom {
+  static async start() {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "headroom-e2e-js-"));
+    const proc = spawn(BINARY, ["serve", "--port", "0", "--clock", "manual", "--data-dir", dataDir], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output = [];
+    proc.stderr.on("data", (chunk) => output.push(chunk.toString()));
+    const lines = createInterface({ input: proc.stdout });
+    const started = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("headroom did not start within 10 s: " + output.join(""))), 10_000);
+      proc.once("error", (e) => { clearTimeout(timer); reject(e); });
+      proc.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`headroom exited (${code ?? signal}) before listening: ${output.join("")}`));
+      });
+      lines.once("line", (line) => {
+        clearTimeout(timer);
+        const match = /http:\/\/([\d.]+):(\d+)/.exec(line);
+        if (match) resolve(`http://${match[1]}:${match[2]}`);
+        else reject(new Error("headroom did not start: " + line + output.join("")));
+      });
+    });
+    let url;
+    try {
+      url = await started;
+    } catch (e) {
+      proc.kill("SIGKILL");
+      rmSync(dataDir, { recursive: true, force: true });
+      throw e;
+    }
+    lines.on("line", (line) => output.push(line + "\n"));  // keep the pipe drained
+    return new Headroom(proc, url, dataDir, output);
+  }
+
+  constructor(proc, url, dataDir, output) {
+    Object.assign(this, { proc, url, dataDir, output });
+    this.exited = new Promise((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
+  }
+
+  async admin(method, pathAndQuery) {
+    const response = await fetch(this.url + pathAndQuery, { method });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  async advance(seconds) {
+    const { status, body } = await this.admin("POST", `/_headroom/clock/advance?seconds=${seconds}`);
+    assert.equal(status, 200, JSON.stringify(body));
+    return new Date(body.now);
+  }
+
+  async state() {
+    const { status, body } = await this.admin("GET", "/_headroom/state");
+    assert.equal(status, 200, JSON.stringify(body));
+    return body;
+  }
+
+  async now() {
+    return new Date((await this.state()).now);
+  }
+
+  // SIGTERM; resolves to the exit code (0 when the shutdown was graceful).
+  async stop() {
+    this.proc.kill("SIGTERM");
+    let timer;
+    const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve(null), 10_000); });
+    const result = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    if (result === null) {
+      this.proc.kill("SIGKILL");
+      await this.exited;
+      throw new Error("headroom did not stop within 10 s of SIGTERM");
+    }
+    rmSync(this.dataDir, { recursive: true, force: true });
+    return result.code;
+  }
+}
+
+function clientConfig(url) {
+  return {
+    endpoint: url,
+    region: REGION,
+    credentials: { accessKeyId: ACCOUNT, secretAccessKey: "secret" },
+    maxAttempts: 1,  // no retries: see every error as the server sent it
+  };
+}
+
+// Polls fn until it returns a truthy value; fails after timeoutMs of real time.
+async function eventually(what, fn, timeoutMs = 5_000, stepMs = 50) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(stepMs);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The user story: how close is the account to its concurrency quota?
+
+const FUNCTION = "js-sdk-simulated";
+const ALARM = "claimed-account-concurrency-70-percent";
+
+const stat = (id, metricName, returnData) => ({
+  Id: id,
+  MetricStat: {
+    Metric: { Namespace: "AWS/Lambda", MetricName: metricName },
+    Period: 60,
+    Stat: "Maximum",
+  },
+  ReturnData: returnData,
+});
+
+const QUERIES = [
+  stat("m1", "ConcurrentExecutions", false),
+  { Id: "e1", Expression: "SERVICE_QUOTA(m1)", Label: "Concurrency quota", ReturnData: true },
+  stat("m2", "ClaimedAccountConcurrency", true),
+  { Id: "e2", Expression: "(m2/e1)*100", Label: "Claimed percent of quota", ReturnData: true },
+  { Id: "e5", Expression: "e1 - m2", Label: "Available concurrency", ReturnData: true },
+];
+
+let server;
+let lambda;
+let cloudwatch;
+let lastCloudWatchRequest;
+
+before(async () => {
+  server = await Headroom.start();
+  lambda = new LambdaClient(clientConfig(server.url));
+  cloudwatch = new CloudWatchClient(clientConfig(server.url));
+  // Remembers the last CloudWatch request as sent, to check the protocol the SDK chose.
+  cloudwatch.middlewareStack.add((next) => async (args) => {
+    lastCloudWatchRequest = { headers: { ...args.request.headers }, body: args.request.body };
+    return next(args);
+  }, { step: "finalizeRequest", name: "headroomRecordRequest", priority: "low" });
+});
+
+after(async () => {
+  lambda?.destroy();
+  cloudwatch?.destroy();
+  if (server) {
+    const code = await server.stop();
+    assert.equal(code, 0, "headroom did not shut down cleanly on SIGTERM:\n" + server.output.join(""));
+  }
+});
+
+test("one running event invocation shows in the quota metrics", async (t) => {
+  const created = await lambda.send(new CreateFunctionCommand({
+    FunctionName: FUNCTION,
+    Runtime: "provided.al2023",
+    Handler: "headroom.simulated",
+    Role: `arn:aws:iam::${ACCOUNT}:role/headroom-e2e`,
+    Code: { ZipFile: zip([["README.txt", "a simulated function: headroom runs no code for it\n"]]) },
+    Environment: { Variables: { HEADROOM_SIM_DURATION_MS: "60000" } },
+  }));
+  assert.equal(created.$metadata.httpStatusCode, 201);
+  assert.equal(created.FunctionArn, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${FUNCTION}`);
+  assert.equal(created.Runtime, "provided.al2023");
+  assert.equal(created.Handler, "headroom.simulated");
+
+  const invoked = await lambda.send(new InvokeCommand({
+    FunctionName: FUNCTION,
+    InvocationType: "Event",
+    Payload: new TextEncoder().encode(JSON.stringify({ from: "js-sdk" })),
+  }));
+  assert.equal(invoked.StatusCode, 202);
+  assert.equal(invoked.$metadata.httpStatusCode, 202);
+
+  // The event runs as soon as the queue takes it: one unreserved execution, 60 s long.
+  const account = await eventually("the event to start running", async () => {
+    const state = await server.state();
+    const a = state.accounts.find((x) => x.account === ACCOUNT && x.region === REGION);
+    return a && a.claimed === 1 ? a : null;
+  });
+  assert.equal(account.limit, 1000);
+  assert.equal(account.unreserved_busy, 1);
+
+  // One second of the server's clock: the sampler records the gauges once (it reschedules
+  // itself a second ahead of the clock, so a small step is one sample).
+  await server.advance(1);
+  await sleep(1_500);
+
+  const now = await server.now();
+  const request = {
+    MetricDataQueries: QUERIES,
+    StartTime: new Date(now.getTime() - 10 * 60_000),
+    EndTime: new Date(now.getTime() + 60_000),
+  };
+  const values = await eventually("the sample to show in GetMetricData", async () => {
+    const response = await cloudwatch.send(new GetMetricDataCommand(request));
+    const byId = Object.fromEntries(response.MetricDataResults.map((r) => [r.Id, r]));
+    const ready = ["e1", "m2", "e2", "e5"].every((id) => byId[id]?.Values?.length > 0);
+    return ready ? { response, byId } : null;
+  }, 5_000, 250);
+  const { response, byId } = values;
+  t.diagnostic("GetMetricData: " + JSON.stringify(response.MetricDataResults));
+
+  assert.equal(response.$metadata.httpStatusCode, 200);
+  // This SDK speaks JSON 1.0 to CloudWatch (the service is awsQueryCompatible).
+  assert.equal(lastCloudWatchRequest.headers["content-type"], "application/x-amz-json-1.0");
+  assert.equal(lastCloudWatchRequest.headers["x-amz-target"], "GraniteServiceVersion20100801.GetMetricData");
+  assert.equal(lastCloudWatchRequest.headers["x-amzn-query-mode"], "true");
+  assert.deepEqual(response.MetricDataResults.map((r) => r.Id).sort(), ["e1", "e2", "e5", "m2"],
+                   "m1 has ReturnData false and is not returned");
+  for (const r of response.MetricDataResults) {
+    assert.equal(r.StatusCode, "Complete", r.Id);
+    assert.equal(r.Values.length, r.Timestamps.length, r.Id);
+    assert.ok(r.Timestamps.every((ts) => ts instanceof Date), r.Id + " timestamps are Dates");
+  }
+  assert.equal(byId.e1.Label, "Concurrency quota");
+  assert.equal(byId.e1.Values[0], 1000);
+  assert.equal(byId.m2.Values[0], 1);
+  assert.ok(Math.abs(byId.e2.Values[0] - 0.1) < 1e-9, `e2 = ${byId.e2.Values[0]}`);
+  assert.equal(byId.e5.Values[0], 999);
+  // The newest datapoint is in the minute of the sample.
+  const minute = Math.floor(now.getTime() / 60_000) * 60_000;
+  assert.ok(byId.m2.Timestamps[0].getTime() <= minute && byId.m2.Timestamps[0].getTime() > minute - 120_000,
+            `m2 timestamp ${byId.m2.Timestamps[0].toISOString()} vs server now ${now.toISOString()}`);
+});
+
+test("a metric-math alarm at 70% of the quota starts INSUFFICIENT_DATA", async () => {
+  const put = await cloudwatch.send(new PutMetricAlarmCommand({
+    AlarmName: ALARM,
+    AlarmDescription: "ClaimedAccountConcurrency above 70% of the account's concurrency quota",
+    ComparisonOperator: "GreaterThanThreshold",
+    Threshold: 70,
+    EvaluationPeriods: 1,
+    DatapointsToAlarm: 1,
+    TreatMissingData: "missing",
+    Metrics: [
+      stat("m1", "ConcurrentExecutions", false),
+      { Id: "e1", Expression: "SERVICE_QUOTA(m1)", ReturnData: false },
+      stat("m2", "ClaimedAccountConcurrency", false),
+      { Id: "e2", Expression: "(m2/e1)*100", Label: "Claimed percent of quota", ReturnData: true },
+    ],
+  }));
+  assert.equal(put.$metadata.httpStatusCode, 200);
+
+  const described = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [ALARM] }));
+  assert.equal(described.MetricAlarms.length, 1);
+  const alarm = described.MetricAlarms[0];
+  assert.equal(alarm.AlarmName, ALARM);
+  assert.equal(alarm.AlarmArn, `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${ALARM}`);
+  assert.equal(alarm.StateValue, "INSUFFICIENT_DATA");
+  assert.equal(alarm.Threshold, 70);
+  assert.equal(alarm.ComparisonOperator, "GreaterThanThreshold");
+  assert.equal(alarm.EvaluationPeriods, 1);
+  assert.deepEqual(alarm.Metrics.map((m) => m.Id), ["m1", "e1", "m2", "e2"]);
+  assert.equal(alarm.Metrics[3].Expression, "(m2/e1)*100");
+  assert.equal(alarm.Metrics[0].MetricStat.Metric.MetricName, "ConcurrentExecutions");
+  assert.equal(alarm.Metrics[0].MetricStat.Period, 60);
+  assert.ok(alarm.StateUpdatedTimestamp instanceof Date);
+});
+
+test("a bad Period is InvalidParameterValue, as AWS reports it through the JS SDK", async (t) => {
+  const error = await cloudwatch.send(new GetMetricDataCommand({
+    MetricDataQueries: [{
+      Id: "m1",
+      MetricStat: { Metric: { Namespace: "AWS/Lambda", MetricName: "ConcurrentExecutions" }, Period: 7, Stat: "Maximum" },
+    }],
+    StartTime: new Date(Date.now() - 3_600_000),
+    EndTime: new Date(Date.now()),
+  })).then(() => null, (e) => e);
+  assert.ok(error, "GetMetricData with Period 7 succeeded");
+  t.diagnostic(`SDK error: name=${error.name} Code=${error.Code} Type=${error.Type} ` +
+               `httpStatusCode=${error.$metadata?.httpStatusCode} $fault=${error.$fault} message=${error.message}`);
+  // JSON 1.0 with awsQueryCompatible: the x-amzn-query-error header (InvalidParameterValue;Sender)
+  // gives Code and Type; the modeled exception class gives the name.
+  assert.ok(error instanceof InvalidParameterValueException, `not an InvalidParameterValueException: ${error.name}: ${error.message}`);
+  assert.equal(error.name, "InvalidParameterValueException");
+  assert.equal(error.Code, "InvalidParameterValue");
+  assert.equal(error.Type, "Sender");
+  assert.equal(error.Error?.Code, "InvalidParameterValue");
+  assert.equal(error.$fault, "client");
+  assert.equal(error.$metadata.httpStatusCode, 400);
+  assert.equal(error.$response?.headers?.["x-amzn-query-error"], "InvalidParameterValue;Sender");
+  assert.ok(error.$metadata.requestId, "a request id");
+  assert.match(error.message, /Period/);
+});
