@@ -92,11 +92,11 @@ class Aws:
                         AWS_DEFAULT_REGION=REGION, AWS_EC2_METADATA_DISABLED="true",
                         AWS_MAX_ATTEMPTS="1", AWS_PAGER="")
 
-    def __call__(self, command, *args, error=None):
-        """Runs `aws lambda COMMAND ARGS --output json`; returns its parsed JSON (None when it
+    def __call__(self, command, *args, error=None, service="lambda"):
+        """Runs `aws SERVICE COMMAND ARGS --output json`; returns its parsed JSON (None when it
         printed nothing). With error=(code, message) the command must fail with exactly that."""
         out = subprocess.run(
-            [self.path, "--endpoint-url", self.url, "--output", "json", "lambda", command,
+            [self.path, "--endpoint-url", self.url, "--output", "json", service, command,
              *map(str, args)],
             env=self.env, cwd=self.workdir, capture_output=True, text=True, timeout=60)
         if error is None:
@@ -424,3 +424,49 @@ def test_permissions(aws):
                "--revision-id", policy["RevisionId"]) is None
     aws("get-policy", "--function-name", "guarded",
         error=("ResourceNotFoundException", "The resource you requested does not exist."))
+
+
+def test_cloudwatch_and_sns(aws, headroom):
+    """CloudWatch through both CLIs: v2.9 speaks the query protocol, v1.45 JSON 1.0."""
+    _, state = headroom.admin("GET", "/_headroom/state")
+    now = datetime.strptime(state["now"], "%Y-%m-%dT%H:%M:%S.%f%z")
+    minute = now.replace(second=0, microsecond=0)
+    cw = lambda command, *args, **kw: aws(command, *args, service="cloudwatch", **kw)
+    # put-metric-data's own shorthand for dimensions is Name=Value.
+    cw("put-metric-data", "--namespace", "Team/App", "--metric-name", "Queue",
+       "--dimensions", "Stage=prod", "--value", "7", "--unit", "Count")
+    cw("put-metric-data", "--namespace", "Team/App", "--metric-name", "Queue",
+       "--dimensions", "Stage=prod", "--value", "3", "--unit", "Count")
+    stats = cw("get-metric-statistics", "--namespace", "Team/App", "--metric-name", "Queue",
+               "--dimensions", "Name=Stage,Value=prod", "--start-time", minute.isoformat(),
+               "--end-time", (minute.timestamp() + 60).__int__(), "--period", "60",
+               "--statistics", "Maximum", "Sum", "SampleCount")
+    assert [(d["Maximum"], d["Sum"], d["SampleCount"], d["Unit"]) for d in stats["Datapoints"]] == \
+        [(7.0, 10.0, 2.0, "Count")]
+    listed = cw("list-metrics", "--namespace", "Team/App")
+    assert listed["Metrics"] == [{"Namespace": "Team/App", "MetricName": "Queue",
+                                  "Dimensions": [{"Name": "Stage", "Value": "prod"}]}]
+
+    topic = aws("create-topic", "--name", "team", service="sns")["TopicArn"]
+    assert topic == "arn:aws:sns:%s:%s:team" % (REGION, aws.account)
+    cw("put-metric-alarm", "--alarm-name", "queue-high", "--namespace", "Team/App",
+       "--metric-name", "Queue", "--dimensions", "Name=Stage,Value=prod", "--statistic", "Maximum",
+       "--period", "60", "--evaluation-periods", "1", "--threshold", "5",
+       "--comparison-operator", "GreaterThanThreshold", "--alarm-actions", topic)
+    alarm = cw("describe-alarms", "--alarm-names", "queue-high")["MetricAlarms"][0]
+    assert (alarm["StateValue"], alarm["Threshold"], alarm["AlarmActions"]) == ("INSUFFICIENT_DATA", 5.0, [topic])
+    assert alarm["AlarmArn"] == "arn:aws:cloudwatch:%s:%s:alarm:queue-high" % (REGION, aws.account)
+    cw("set-alarm-state", "--alarm-name", "queue-high", "--state-value", "ALARM", "--state-reason", "by hand")
+    assert cw("describe-alarms", "--state-value", "ALARM")["MetricAlarms"][0]["StateReason"] == "by hand"
+    history = cw("describe-alarm-history", "--alarm-name", "queue-high", "--history-item-type", "StateUpdate")
+    assert history["AlarmHistoryItems"][0]["HistorySummary"] == "Alarm updated from INSUFFICIENT_DATA to ALARM"
+    _, log = headroom.admin("GET", "/_headroom/sns/messages")
+    mine = [m for m in log if m["TopicArn"] == topic]
+    assert len(mine) == 1 and json.loads(mine[0]["Message"])["NewStateValue"] == "ALARM"
+    assert mine[0]["Subject"] == 'ALARM: "queue-high" in US East (N. Virginia)'
+    cw("put-metric-alarm", "--alarm-name", "bad", "--namespace", "N", "--metric-name", "M",
+       "--statistic", "Maximum", "--period", "7", "--evaluation-periods", "1", "--threshold", "1",
+       "--comparison-operator", "GreaterThanThreshold",
+       error=("InvalidParameterValue", "The parameter Period must be 10, 20, 30 or a multiple of 60."))
+    cw("delete-alarms", "--alarm-names", "queue-high")
+    assert cw("describe-alarms")["MetricAlarms"] == []
