@@ -9,7 +9,10 @@
 #include <map>
 #include <pthread.h>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "server/http_client.h"
 #include "server/server.h"
 #include "server/settings.h"
 
@@ -54,6 +57,30 @@ int Serve(const std::string& config_path, const std::map<std::string, std::strin
   return 0;
 }
 
+// `headroom quota list|approve|deny|close [ID]` against a running server's admin endpoints.
+int Quota(const std::string& verb, const std::string& id, const std::string& endpoint, const std::string& token) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!token.empty()) headers.push_back({"x-headroom-admin-token", token});
+  const bool list = verb == "list";
+  if (!list && id.empty()) {
+    std::fprintf(stderr, "headroom quota %s: needs the request id\n", verb.c_str());
+    return 2;
+  }
+  const hr::server::HttpResult r =
+      hr::server::Fetch(list ? "GET" : "POST",
+                        endpoint + "/_headroom/quota/requests" + (list ? "" : "/" + id + "/" + verb), "", headers);
+  if (!r.error.empty()) {
+    std::fprintf(stderr, "headroom quota: %s: %s\n", endpoint.c_str(), r.error.c_str());
+    return 2;
+  }
+  if (r.status != 200) {
+    std::fprintf(stderr, "headroom quota: %d %s\n", r.status, r.body.c_str());
+    return 1;
+  }
+  std::printf("%s\n", r.body.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -71,8 +98,19 @@ int main(int argc, char** argv) {
         "--" + key, [&flags, key](const std::string& v) { flags[key] = v; },
         "see README (env HEADROOM_*)");
   }
+
+  CLI::App* quota = app.add_subcommand("quota", "List, approve, deny or close quota increase requests of a running server");
+  std::string verb, request_id, token;
+  std::string endpoint = std::getenv("HEADROOM_ENDPOINT") ? std::getenv("HEADROOM_ENDPOINT") : "http://127.0.0.1:4599";
+  quota->add_option("verb", verb, "list | approve | deny | close")->required()->check(
+      CLI::IsMember({"list", "approve", "deny", "close"}));
+  quota->add_option("id", request_id, "the request's Id (approve, deny, close)");
+  quota->add_option("--endpoint", endpoint, "the server (env HEADROOM_ENDPOINT)");
+  quota->add_option("--admin-token", token, "the server's admin token, when it has one");
+
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) return Serve(config_path, flags);
+  if (quota->parsed()) return Quota(verb, request_id, endpoint, token);
   std::fputs(app.help().c_str(), stdout);
   return 0;
 }

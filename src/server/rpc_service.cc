@@ -16,13 +16,11 @@ RpcReply RpcReply::Of(Status status) {
   }
 }
 
-RpcService::RpcService(const wire::ServiceModel& model, std::string tag, bool query_compatible,
-                       std::string json_content_type, Journal* journal, std::mutex& write_mutex,
-                       std::vector<RpcOperation> operations)
+RpcService::RpcService(const wire::ServiceModel& model, std::string tag, JsonDialect dialect, Journal* journal,
+                       std::mutex& write_mutex, std::vector<RpcOperation> operations)
     : model_(model),
       tag_(std::move(tag)),
-      query_compatible_(query_compatible),
-      json_content_type_(std::move(json_content_type)),
+      dialect_(std::move(dialect)),
       journal_(journal),
       write_mutex_(write_mutex),
       operations_(std::move(operations)) {}
@@ -43,9 +41,9 @@ net::Response RpcService::Error(RpcProtocol protocol, std::string_view name, std
     r.headers.push_back({"Content-Type", "text/xml"});
     r.body = wire::EncodeQueryError(model_, error, message, request_id);
   } else {
-    r.headers.push_back({"Content-Type", json_content_type_});
-    if (query_compatible_) r.headers.push_back({"x-amzn-query-error", wire::QueryErrorHeader(error)});
-    r.body = wire::EncodeJsonError(error, message);
+    r.headers.push_back({"Content-Type", dialect_.content_type});
+    if (dialect_.query_compatible) r.headers.push_back({"x-amzn-query-error", wire::QueryErrorHeader(error)});
+    r.body = wire::EncodeJsonError(error, message, dialect_.message_key);
   }
   return r;
 }
@@ -115,7 +113,7 @@ net::Response RpcService::Serve(RpcProtocol protocol, std::string_view operation
     r.headers.push_back({"Content-Type", "text/xml"});
     r.body = wire::EncodeQueryResponse(model_, *model_op, reply.output, request_id);
   } else {
-    r.headers.push_back({"Content-Type", json_content_type_});
+    r.headers.push_back({"Content-Type", dialect_.content_type});
     r.body = boost::json::serialize(reply.output);
   }
   return r;

@@ -64,11 +64,15 @@ enum class RpcProtocol { kQuery, kJson };
 
 class RpcService {
  public:
-  // `tag` names the service in the journal ("monitoring"). `query_compatible`: JSON errors
-  // also carry x-amzn-query-error (CloudWatch). `json_content_type`: "application/x-amz-json-1.0".
-  RpcService(const wire::ServiceModel& model, std::string tag, bool query_compatible,
-             std::string json_content_type, Journal* journal, std::mutex& write_mutex,
-             std::vector<RpcOperation> operations);
+  // How the service words its JSON replies.
+  struct JsonDialect {
+    std::string content_type;  // "application/x-amz-json-1.0"
+    bool query_compatible;     // errors also carry x-amzn-query-error (CloudWatch)
+    std::string message_key;   // the error body's "message" (CloudWatch) or "Message" (Service Quotas)
+  };
+  // `tag` names the service in the journal ("monitoring").
+  RpcService(const wire::ServiceModel& model, std::string tag, JsonDialect dialect, Journal* journal,
+             std::mutex& write_mutex, std::vector<RpcOperation> operations);
 
   const std::string& tag() const { return tag_; }
 
@@ -86,8 +90,7 @@ class RpcService {
 
   const wire::ServiceModel& model_;
   const std::string tag_;
-  const bool query_compatible_;
-  const std::string json_content_type_;
+  const JsonDialect dialect_;
   Journal* journal_;
   std::mutex& write_mutex_;
   std::vector<RpcOperation> operations_;

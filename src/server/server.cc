@@ -108,14 +108,19 @@ Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
       sns_(async_, *clock_),
       evaluator_(alarms_, telemetry_, registry_, async_, sns_, scheduler_, *clock_, journal_.get(), write_mutex_),
       cloudwatch_context_{registry_, telemetry_, alarms_, evaluator_},
-      cloudwatch_(wire::CloudWatchModel(), "monitoring", true, "application/x-amz-json-1.0", journal_.get(),
-                  write_mutex_, [this] {
+      cloudwatch_(wire::CloudWatchModel(), "monitoring", {"application/x-amz-json-1.0", true, "message"},
+                  journal_.get(), write_mutex_, [this] {
                     std::vector<RpcOperation> ops = CloudWatchMetricOperations(cloudwatch_context_);
                     for (RpcOperation& op : CloudWatchAlarmOperations(cloudwatch_context_)) ops.push_back(std::move(op));
                     return ops;
                   }()),
-      sns_rpc_(wire::SnsModel(), "sns", false, "application/x-amz-json-1.0", journal_.get(), write_mutex_,
-               sns_.Operations()) {
+      sns_rpc_(wire::SnsModel(), "sns", {"application/x-amz-json-1.0", false, "message"}, journal_.get(),
+               write_mutex_, sns_.Operations()),
+      quotas_(registry_, scheduler_, *clock_, journal_.get(), write_mutex_,
+              QuotaPolicy{settings_.quota_approval, settings_.quota_case_delay, settings_.quota_approval_delay,
+                          static_cast<double>(settings_.quota_approval_ceiling)}),
+      quotas_rpc_(wire::ServiceQuotasModel(), "servicequotas", {"application/x-amz-json-1.1", false, "Message"},
+                  journal_.get(), write_mutex_, quotas_.Operations()) {
   async_.Attach(&lambda_.context());
 }
 
@@ -135,13 +140,17 @@ Status Server::Restore() {
       return Status::Ok();
     }
     if (e.method == "RPC") {
-      for (RpcService* service : {&cloudwatch_, &sns_rpc_}) {
+      for (RpcService* service : {&cloudwatch_, &sns_rpc_, &quotas_rpc_}) {
         if (e.target.rfind(service->tag() + ".", 0) == 0) return service->Replay(e);
       }
       return Status(ErrorCode::kInternal, "journal names an unknown service: " + e.target);
     }
     if (e.method == "ALARM") {
       evaluator_.Replay(e);
+      return Status::Ok();
+    }
+    if (e.method == "QUOTA") {
+      quotas_.Replay(e);
       return Status::Ok();
     }
     const net::Response r = lambda_.Handle(LambdaRequest{e.method, e.target, e.body, e.account, e.region, "", nullptr, ""}, &e);
@@ -173,6 +182,7 @@ Status Server::Start() {
   }
   ScheduleHousekeeping();
   evaluator_.Start();
+  quotas_.Resume();
   // Functions reach this server on loopback whatever address it listens on.
   const bool wildcard = settings_.host == "0.0.0.0" || settings_.host == "::";
   const std::string host = wildcard ? "127.0.0.1" : settings_.host;
@@ -246,6 +256,11 @@ RpcService* Server::RpcServiceFor(const net::Request& request, RpcProtocol& prot
       operation = std::string(amz_target.substr(dot + 1));
       return &cloudwatch_;
     }
+    if (amz_target.substr(0, dot) == wire::ServiceQuotasModel().target_prefix) {
+      protocol = RpcProtocol::kJson;
+      operation = std::string(amz_target.substr(dot + 1));
+      return &quotas_rpc_;
+    }
     return nullptr;
   }
   // The query protocol: the form's Version names the service.
@@ -314,6 +329,17 @@ net::Response Server::HandleAdmin(const net::Request& request) {
     return JsonReply(200, std::move(body));
   }
   if (path == "/_headroom/sns/messages" && method == "GET") return JsonReply(200, sns_.MessageLog());
+  if (path == "/_headroom/quota/requests" && method == "GET") return JsonReply(200, quotas_.RequestsJson());
+  constexpr std::string_view kQuotaPrefix = "/_headroom/quota/requests/";
+  if (path.substr(0, kQuotaPrefix.size()) == kQuotaPrefix && method == "POST") {
+    // /_headroom/quota/requests/<id>/approve | deny | close
+    const std::string_view rest = path.substr(kQuotaPrefix.size());
+    const std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) return AdminError(404, "expected /_headroom/quota/requests/ID/approve|deny|close");
+    const Status s = quotas_.Decide(std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1)));
+    if (!s.ok()) return AdminError(s.code() == ErrorCode::kNotFound ? 404 : 400, s.message());
+    return JsonReply(200, quotas_.RequestsJson());
+  }
   if (path == "/_headroom/state" && method == "GET") {
     std::string accounts = "[";
     bool first = true;

@@ -6,6 +6,7 @@
 //   GET /metrics     Prometheus text (server/prometheus.h);
 //   POST / with X-Amz-Target GraniteServiceVersion20100801.*, or a query-protocol form of
 //                    Version 2010-08-01: CloudWatch; a form of Version 2010-03-31: SNS;
+//   POST / with X-Amz-Target ServiceQuotasV20190624.*: Service Quotas;
 //   anything else    the Lambda rest-json API, as the caller identified by its SigV4
 //                    credential (account from a 12-digit access key id, Region from the
 //                    credential scope; otherwise the configured defaults).
@@ -31,6 +32,7 @@
 #include "server/journal.h"
 #include "server/lambda_service.h"
 #include "server/scheduler.h"
+#include "server/service_quotas.h"
 #include "server/settings.h"
 #include "store/state_store.h"
 
@@ -85,6 +87,8 @@ class Server {
   CloudWatchContext cloudwatch_context_;
   RpcService cloudwatch_;
   RpcService sns_rpc_;
+  ServiceQuotas quotas_;
+  RpcService quotas_rpc_;
   std::int64_t housekeeping_ticks_ = 0;
   std::unique_ptr<net::HttpServer> http_;
 };

@@ -59,7 +59,8 @@ const std::vector<std::string_view>& SettingNames() {
       "host",           "port",           "data-dir",            "account-limit",
       "unreserved-min", "default-region", "default-account",     "pc-allocation-delay",
       "clock",          "admin-token",    "metrics",             "metrics-retention",
-      "metrics-high-resolution-retention", "metrics-max-series"};
+      "metrics-high-resolution-retention", "metrics-max-series", "quota-approval",
+      "quota-case-delay", "quota-approval-delay", "quota-approval-ceiling"};
   return kNames;
 }
 
@@ -82,6 +83,19 @@ Status SetSetting(ServerSettings& s, std::string_view name, std::string_view val
     auto n = ParseInt(value);
     if (!n || *n <= 0) return Invalid(name, value, "expected a positive integer");
     s.metrics_max_series = *n;
+  } else if (name == "quota-approval") {
+    if (value != "manual" && value != "auto" && value != "ceiling" && value != "deny") {
+      return Invalid(name, value, "expected manual, auto, ceiling or deny");
+    }
+    s.quota_approval = std::string(value);
+  } else if (name == "quota-case-delay" || name == "quota-approval-delay") {
+    auto d = ParseDuration(value);
+    if (!d) return Invalid(name, value, "expected a duration such as 5s");
+    (name == "quota-case-delay" ? s.quota_case_delay : s.quota_approval_delay) = *d;
+  } else if (name == "quota-approval-ceiling") {
+    auto n = ParseInt(value);
+    if (!n || *n <= 0) return Invalid(name, value, "expected a positive integer");
+    s.quota_approval_ceiling = *n;
   } else if (name == "data-dir") {
     if (value.empty()) return Invalid(name, value, "must not be empty");
     s.data_dir = std::string(value);

@@ -35,6 +35,10 @@ struct ServerSettings {
   Duration metrics_retention = Duration::Hours(24);                  // 1-minute data
   Duration metrics_high_resolution_retention = Duration::Hours(3);   // 1-second data
   std::int64_t metrics_max_series = 200'000;
+  std::string quota_approval = "manual";          // manual | auto | ceiling | deny
+  Duration quota_case_delay = Duration::Seconds(1);       // PENDING -> CASE_OPENED
+  Duration quota_approval_delay = Duration::Seconds(5);   // CASE_OPENED -> APPROVED / DENIED
+  std::int64_t quota_approval_ceiling = 10'000;          // `ceiling`: approved up to this value
 };
 
 // The names SetSetting accepts, in documentation order.

@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "base/iso_time.h"
-#include "server/http_post.h"
+#include "server/http_client.h"
 #include "server/json_input.h"
 #include "server/request_id.h"
 
@@ -64,6 +64,11 @@ std::string HttpNotification(const std::string& topic_arn, const std::string& me
 }
 
 }  // namespace
+
+SnsService::~SnsService() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  deliveries_done_.wait(lock, [this] { return deliveries_in_flight_ == 0; });
+}
 
 std::vector<RpcOperation> SnsService::Operations() {
   auto bind = [this](RpcReply (SnsService::*fn)(const RpcCall&)) {
@@ -253,12 +258,21 @@ StatusOr<std::string> SnsService::Publish(const std::string& account, const std:
     } else if (s.protocol == "http") {
       std::string body = HttpNotification(topic_arn, id, subject, message, now);
       std::vector<std::pair<std::string, std::string>> headers = {
+          {"Content-Type", "text/plain; charset=UTF-8"},
           {"x-amz-sns-message-type", "Notification"},
           {"x-amz-sns-message-id", id},
           {"x-amz-sns-topic-arn", topic_arn},
           {"x-amz-sns-subscription-arn", s.arn}};
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++deliveries_in_flight_;
+      }
       std::thread([this, id, i, url = s.endpoint, body = std::move(body), headers = std::move(headers)] {
-        SetDeliveryStatus(id, i, PostJson(url, body, headers));
+        const HttpResult r = Fetch("POST", url, body, headers);
+        SetDeliveryStatus(id, i, r.error.empty() ? "delivered (" + std::to_string(r.status) + ")" : "failed: " + r.error);
+        std::lock_guard<std::mutex> lock(mutex_);
+        --deliveries_in_flight_;
+        deliveries_done_.notify_all();
       }).detach();
     } else {
       SetDeliveryStatus(id, i, "logged (protocol " + s.protocol + " is not delivered locally)");

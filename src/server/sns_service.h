@@ -11,6 +11,7 @@
 //
 // Thread-safe (one mutex).
 
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -28,6 +29,8 @@ namespace hr::server {
 class SnsService {
  public:
   SnsService(AsyncQueue& async, const Clock& clock) : async_(async), clock_(clock) {}
+  // Waits for http deliveries still under way (each gives up after a few seconds).
+  ~SnsService();
 
   std::vector<RpcOperation> Operations();
 
@@ -76,6 +79,8 @@ class SnsService {
   AsyncQueue& async_;
   const Clock& clock_;
   mutable std::mutex mutex_;
+  std::condition_variable deliveries_done_;
+  int deliveries_in_flight_ = 0;  // http deliveries on their own threads; guarded by mutex_
   std::map<Key, std::map<std::string, Topic>> topics_;  // by name
   std::deque<LoggedMessage> log_;
 };

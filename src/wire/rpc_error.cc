@@ -21,9 +21,9 @@ RpcError ResolveError(const ServiceModel& model, std::string_view name) {
   return error;
 }
 
-std::string EncodeJsonError(const RpcError& error, std::string_view message) {
+std::string EncodeJsonError(const RpcError& error, std::string_view message, std::string_view message_key) {
   std::string body;
-  JsonObjectWriter(&body).String("__type", error.type).String("message", message).Close();
+  JsonObjectWriter(&body).String("__type", error.type).String(message_key, message).Close();
   return body;
 }
 

@@ -27,8 +27,10 @@ struct RpcError {
 // for InternalFailure and ServiceUnavailable).
 RpcError ResolveError(const ServiceModel& model, std::string_view name);
 
-// {"__type":"<type>","message":"<message>"}
-std::string EncodeJsonError(const RpcError& error, std::string_view message);
+// {"__type":"<type>","<message_key>":"<message>"}: CloudWatch writes "message", Service
+// Quotas "Message" (its exception shapes' member).
+std::string EncodeJsonError(const RpcError& error, std::string_view message,
+                            std::string_view message_key = "message");
 
 // "InvalidParameterValue;Sender"
 std::string QueryErrorHeader(const RpcError& error);

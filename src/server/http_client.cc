@@ -1,4 +1,4 @@
-#include "server/http_post.h"
+#include "server/http_client.h"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -7,12 +7,16 @@
 
 namespace hr::server {
 
-std::string PostJson(const std::string& url, const std::string& body,
-                     const std::vector<std::pair<std::string, std::string>>& headers) {
+HttpResult Fetch(const std::string& method, const std::string& url, const std::string& body,
+                 const std::vector<std::pair<std::string, std::string>>& headers) {
   namespace beast = boost::beast;
   namespace http = beast::http;
+  HttpResult result;
   auto parsed = boost::urls::parse_uri(url);
-  if (!parsed || parsed->scheme() != "http") return "failed: only http:// endpoints are delivered";
+  if (!parsed || parsed->scheme() != "http") {
+    result.error = "only http:// URLs are supported";
+    return result;
+  }
   const std::string host(parsed->host());
   const std::string port = parsed->has_port() ? std::string(parsed->port()) : "80";
   std::string target(parsed->encoded_path());
@@ -24,9 +28,8 @@ std::string PostJson(const std::string& url, const std::string& body,
     beast::tcp_stream stream(io);
     stream.expires_after(std::chrono::seconds(5));
     stream.connect(resolver.resolve(host, port));
-    http::request<http::string_body> request{http::verb::post, target, 11};
+    http::request<http::string_body> request{http::string_to_verb(method), target, 11};
     request.set(http::field::host, host + ":" + port);
-    request.set(http::field::content_type, "text/plain; charset=UTF-8");
     for (const auto& [name, value] : headers) request.set(name, value);
     request.body() = body;
     request.prepare_payload();
@@ -36,10 +39,12 @@ std::string PostJson(const std::string& url, const std::string& body,
     http::read(stream, buffer, response);
     beast::error_code ec;
     stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
-    return "delivered (" + std::to_string(response.result_int()) + ")";
+    result.status = static_cast<int>(response.result_int());
+    result.body = std::move(response.body());
   } catch (const std::exception& e) {
-    return std::string("failed: ") + e.what();
+    result.error = e.what();
   }
+  return result;
 }
 
 }  // namespace hr::server
