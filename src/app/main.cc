@@ -2,6 +2,7 @@
 // This is the only place that picks the real clock, the data directory and the ports.
 
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -77,7 +78,26 @@ int Quota(const std::string& verb, const std::string& id, const std::string& end
     std::fprintf(stderr, "headroom quota: %d %s\n", r.status, r.body.c_str());
     return 1;
   }
-  std::printf("%s\n", r.body.c_str());
+  // A table: one request per line.
+  boost::system::error_code ec;
+  const boost::json::value requests = boost::json::parse(r.body, ec);
+  if (ec || !requests.is_array()) {
+    std::printf("%s\n", r.body.c_str());
+    return 0;
+  }
+  std::printf("%-32s  %-12s  %-10s  %-10s  %12s  %-12s  %s\n", "ID", "ACCOUNT", "REGION", "QUOTA", "DESIRED",
+              "STATUS", "LAST UPDATED");
+  for (const boost::json::value& v : requests.get_array()) {
+    const boost::json::object& o = v.get_object();
+    auto text = [&](const char* key) {
+      auto it = o.find(key);
+      return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+    };
+    const double desired = o.contains("DesiredValue") ? o.at("DesiredValue").to_number<double>() : 0;
+    std::printf("%-32s  %-12s  %-10s  %-10s  %12.0f  %-12s  %s\n", text("Id").c_str(), text("AccountId").c_str(),
+                text("Region").c_str(), text("QuotaCode").c_str(), desired, text("Status").c_str(),
+                text("LastUpdated").c_str());
+  }
   return 0;
 }
 
