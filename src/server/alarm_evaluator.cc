@@ -1,5 +1,8 @@
 #include "server/alarm_evaluator.h"
 
+#include <cctype>
+#include <cstdio>
+
 #include "base/function_ref.h"
 #include "base/iso_time.h"
 #include "server/cloudwatch_service.h"
@@ -65,6 +68,75 @@ boost::json::object MetricStatJson(const boost::json::object& stat_or_alarm, boo
   return out;
 }
 
+// A state in the alarm event: reasonData only when the state has some.
+boost::json::object StateJson(AlarmState state, const std::string& reason, const std::string& reason_data,
+                              Timestamp at) {
+  boost::json::object o{{"value", telemetry::AlarmStateName(state)}, {"reason", reason}};
+  if (!reason_data.empty()) o["reasonData"] = reason_data;
+  o["timestamp"] = FormatLambdaTimestamp(at);
+  return o;
+}
+
+// A UUID-shaped id that is the same for the same text (AWS gives a single-metric alarm's
+// metric an id of this shape).
+std::string StableId(std::string_view text) {
+  std::uint64_t a = 1469598103934665603ull, b = 1099511628211ull;
+  for (char c : text) {
+    a = (a ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    b = (b + static_cast<unsigned char>(c)) * 6364136223846793005ull + 1;
+  }
+  char out[40];
+  std::snprintf(out, sizeof out, "%08x-%04x-4%03x-a%03x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>(a >> 16) & 0xffff, static_cast<unsigned>(a) & 0xfff,
+                static_cast<unsigned>(b >> 48) & 0xfff, static_cast<unsigned long long>(b & 0xffffffffffffull));
+  return out;
+}
+
+// The notification's Trigger: what the alarm watches, as CloudWatch describes it to SNS.
+boost::json::object Trigger(const Alarm& alarm) {
+  const boost::json::object& c = alarm.config;
+  boost::json::object t;
+  if (Member(c, "MetricName")) {
+    t["MetricName"] = StringOr(c, "MetricName");
+    t["Namespace"] = StringOr(c, "Namespace");
+    if (Member(c, "Statistic")) {
+      t["StatisticType"] = "Statistic";
+      std::string stat = StringOr(c, "Statistic");
+      for (char& ch : stat) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      t["Statistic"] = stat;
+    } else {
+      t["StatisticType"] = "ExtendedStatistic";
+      t["ExtendedStatistic"] = StringOr(c, "ExtendedStatistic");
+    }
+    t["Unit"] = Member(c, "Unit") ? boost::json::value(StringOr(c, "Unit")) : boost::json::value(nullptr);
+    boost::json::array dims;
+    if (const boost::json::array* list = ArrayOf(c, "Dimensions")) {
+      for (const boost::json::value& d : *list) {
+        if (d.is_object()) {
+          dims.push_back(boost::json::object{{"value", StringOr(d.get_object(), "Value")},
+                                             {"name", StringOr(d.get_object(), "Name")}});
+        }
+      }
+    }
+    t["Dimensions"] = std::move(dims);
+    t["Period"] = static_cast<std::int64_t>(NumberOf(c, "Period").value_or(0));
+  } else {
+    boost::json::array metrics;
+    if (const boost::json::array* list = ArrayOf(c, "Metrics")) {
+      for (const boost::json::value& v : *list) metrics.push_back(v);
+    }
+    t["Metrics"] = std::move(metrics);
+    t["Period"] = static_cast<std::int64_t>(alarm.rule.period.nanos() / 1'000'000'000);
+  }
+  t["EvaluationPeriods"] = static_cast<std::int64_t>(alarm.rule.evaluation_periods);
+  if (alarm.rule.datapoints_to_alarm_given) t["DatapointsToAlarm"] = static_cast<std::int64_t>(alarm.rule.datapoints_to_alarm);
+  t["ComparisonOperator"] = StringOr(c, "ComparisonOperator");
+  t["Threshold"] = alarm.rule.threshold;
+  t["TreatMissingData"] = StringOr(c, "TreatMissingData");
+  t["EvaluateLowSampleCountPercentile"] = StringOr(c, "EvaluateLowSampleCountPercentile");
+  return t;
+}
+
 }  // namespace
 
 std::string AlarmLambdaEvent(const std::string& account, const std::string& region, const Alarm& alarm,
@@ -86,7 +158,8 @@ std::string AlarmLambdaEvent(const std::string& account, const std::string& regi
       metrics.push_back(std::move(m));
     }
   } else {
-    metrics.push_back(boost::json::object{{"id", "m1"}, {"metricStat", MetricStatJson(alarm.config, true)}, {"returnData", true}});
+    metrics.push_back(boost::json::object{
+        {"id", StableId(alarm.arn)}, {"metricStat", MetricStatJson(alarm.config, true)}, {"returnData", true}});
   }
   boost::json::object configuration{{"metrics", std::move(metrics)}};
   if (std::string d = StringOr(alarm.config, "AlarmDescription"); !d.empty()) configuration["description"] = d;
@@ -99,14 +172,8 @@ std::string AlarmLambdaEvent(const std::string& account, const std::string& regi
       {"alarmData",
        boost::json::object{
            {"alarmName", alarm.name},
-           {"state", boost::json::object{{"value", telemetry::AlarmStateName(alarm.state)},
-                                         {"reason", alarm.reason},
-                                         {"reasonData", alarm.reason_data},
-                                         {"timestamp", FormatLambdaTimestamp(alarm.state_updated)}}},
-           {"previousState", boost::json::object{{"value", telemetry::AlarmStateName(previous)},
-                                                 {"reason", previous_reason},
-                                                 {"reasonData", previous_reason_data},
-                                                 {"timestamp", FormatLambdaTimestamp(previous_at)}}},
+           {"state", StateJson(alarm.state, alarm.reason, alarm.reason_data, alarm.state_updated)},
+           {"previousState", StateJson(previous, previous_reason, previous_reason_data, previous_at)},
            {"configuration", std::move(configuration)}}}};
   return boost::json::serialize(event);
 }
@@ -136,6 +203,19 @@ telemetry::AlarmEvaluation AlarmEvaluator::Evaluate(const std::string& account, 
       for (std::size_t i = 0; i < r.series.timestamps.size(); ++i) {
         const std::int64_t k = (r.series.timestamps[i] - start).nanos() / period;
         if (k >= 0 && k < range_size) range[k].value = r.series.values[i];
+      }
+    }
+  }
+  if (Member(alarm.config, "MetricName") && alarm.queries.size() == 1 && alarm.queries[0].metric_stat) {
+    // A single-metric alarm's reason data gives each datapoint's sample count too.
+    telemetry::MetricQuery count = alarm.queries[0];
+    count.metric_stat->statistic = telemetry::Statistic{telemetry::StatisticKind::kSampleCount, 0};
+    auto counts = RunMetricQueries(telemetry_, ScopeOf(registry_, account, region), {count}, start, end);
+    if (counts.ok() && !counts->empty()) {
+      const telemetry::TimeSeries& series = counts->front().series;
+      for (std::size_t i = 0; i < series.timestamps.size(); ++i) {
+        const std::int64_t k = (series.timestamps[i] - start).nanos() / period;
+        if (k >= 0 && k < range_size) range[k].sample_count = series.values[i];
       }
     }
   }
@@ -184,7 +264,8 @@ std::vector<AlarmEvaluator::PendingAction> AlarmEvaluator::ChangeState(
       {"OldStateValue", telemetry::AlarmStateName(previous)},
       {"OKActions", boost::json::value_from(alarm.ok_actions)},
       {"AlarmActions", boost::json::value_from(alarm.alarm_actions)},
-      {"InsufficientDataActions", boost::json::value_from(alarm.insufficient_data_actions)}};
+      {"InsufficientDataActions", boost::json::value_from(alarm.insufficient_data_actions)},
+      {"Trigger", Trigger(alarm)}};
   const std::string subject = std::string(telemetry::AlarmStateName(state)) + ": \"" + alarm.name + "\" in " +
                               RegionLongName(region);
   for (const std::string& arn : alarm.ActionsFor(state)) {

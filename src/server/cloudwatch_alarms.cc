@@ -70,9 +70,9 @@ RpcReply BuildAlarm(const RpcCall& call, Alarm& alarm) {
   const std::optional<double> m = NumberOf(in, "DatapointsToAlarm");
   rule.datapoints_to_alarm = m ? static_cast<int>(*m) : rule.evaluation_periods;
   rule.datapoints_to_alarm_given = m.has_value();
-  if (rule.datapoints_to_alarm < 1 || rule.datapoints_to_alarm > rule.evaluation_periods) {
-    return RpcReply::Fail("ValidationError", "DatapointsToAlarm must be between 1 and EvaluationPeriods (" +
-                                                 std::to_string(rule.evaluation_periods) + ").");
+  if (rule.datapoints_to_alarm < 1) return RpcReply::Fail("ValidationError", "DatapointsToAlarm must be greater than 0");
+  if (rule.datapoints_to_alarm > rule.evaluation_periods) {
+    return RpcReply::Fail("ValidationError", "DatapointsToAlarm must be less than or equal to EvaluationPeriods");
   }
   const std::string treat = StringOr(in, "TreatMissingData", "missing");
   const auto missing = telemetry::ParseTreatMissingData(treat);
@@ -84,8 +84,11 @@ RpcReply BuildAlarm(const RpcCall& call, Alarm& alarm) {
 
   const bool single = Member(in, "MetricName") != nullptr;
   const boost::json::array* metrics = ArrayOf(in, "Metrics");
-  if (single == (metrics != nullptr)) {
-    return Combination("Exactly one of MetricName and Metrics must be specified.");
+  if (single && metrics) {
+    return RpcReply::Fail("ValidationError", "MetricName should not be set if list of Metrics is set.");
+  }
+  if (!single && !metrics) {
+    return RpcReply::Fail("ValidationError", "Either MetricName or a list of Metrics must be set.");
   }
   std::int64_t period = 0;
   if (single) {
@@ -104,6 +107,7 @@ RpcReply BuildAlarm(const RpcCall& call, Alarm& alarm) {
       return Invalid("The value " + stat_name + " for parameter ExtendedStatistic is not supported.");
     }
     rule.statistic = stat_name;
+    rule.unit = StringOr(in, "Unit");
     telemetry::MetricQuery q;
     q.id = "m1";
     q.metric_stat = telemetry::MetricStatQuery{ParseMetric(in), Duration::Seconds(std::max<std::int64_t>(period, 1)), *stat,
@@ -113,7 +117,7 @@ RpcReply BuildAlarm(const RpcCall& call, Alarm& alarm) {
   } else {
     for (std::string_view forbidden : {"Namespace", "Dimensions", "Period", "Unit", "Statistic", "ExtendedStatistic"}) {
       if (Member(in, forbidden)) {
-        return Combination("The parameters Metrics and " + std::string(forbidden) + " are mutually exclusive.");
+        return RpcReply::Fail("ValidationError", std::string(forbidden) + " should not be set if list of Metrics is set.");
       }
     }
     if (metrics->empty() || metrics->size() > 10) {
@@ -140,7 +144,7 @@ RpcReply BuildAlarm(const RpcCall& call, Alarm& alarm) {
     if (period == 0) return RpcReply::Fail("ValidationError", "The metric math alarm needs a metric with a period.");
   }
   if (!(period == 10 || period == 20 || period == 30 || (period >= 60 && period % 60 == 0))) {
-    return Invalid("The parameter Period must be 10, 20, 30 or a multiple of 60.");
+    return RpcReply::Fail("ValidationError", "Period must be 10, 20, 30 or a multiple of 60");
   }
   const std::int64_t window = period * rule.evaluation_periods;
   if (window > 604'800 || (period < 3600 && window > 86'400)) {
@@ -305,6 +309,7 @@ RpcReply DescribeAlarmHistory(CloudWatchContext& ctx, const RpcCall& call) {
       }
     }
   });
+  if (!ascending) std::reverse(items.begin(), items.end());  // equal times: newest first too
   std::stable_sort(items.begin(), items.end(), [&](const Item& x, const Item& y) {
     return ascending ? x.item.at < y.item.at : x.item.at > y.item.at;
   });

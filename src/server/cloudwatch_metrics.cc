@@ -54,6 +54,32 @@ std::optional<std::size_t> ReadPageToken(const std::string& token) {
   }
 }
 
+// A metric query without a Label is labelled with its metric's name; when several such
+// queries read one metric, AWS adds what tells them apart: the statistic, the period, or both
+// ("metric1 Sum 60").
+void DefaultLabels(const boost::json::array& input, std::vector<MetricQuery>& queries) {
+  std::vector<std::size_t> unlabelled;
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    if (queries[i].metric_stat && input[i].is_object() && StringOr(input[i].get_object(), "Label").empty()) {
+      unlabelled.push_back(i);
+    }
+  }
+  for (std::size_t i : unlabelled) {
+    const telemetry::MetricStatQuery& a = *queries[i].metric_stat;
+    bool stats_differ = false, periods_differ = false;
+    for (std::size_t j : unlabelled) {
+      const telemetry::MetricStatQuery& b = *queries[j].metric_stat;
+      if (j == i || !(a.metric == b.metric)) continue;
+      stats_differ = stats_differ || !(a.statistic == b.statistic);
+      periods_differ = periods_differ || a.period != b.period;
+    }
+    std::string label = a.metric.name;
+    if (stats_differ) label.append(" ").append(telemetry::StatisticName(a.statistic));
+    if (periods_differ) label.append(" ").append(std::to_string(a.period.nanos() / 1'000'000'000));
+    queries[i].label = std::move(label);
+  }
+}
+
 RpcReply GetMetricData(CloudWatchContext& ctx, const RpcCall& call) {
   const std::optional<Timestamp> start = TimestampOf(call.input, "StartTime");
   const std::optional<Timestamp> end = TimestampOf(call.input, "EndTime");
@@ -69,6 +95,7 @@ RpcReply GetMetricData(CloudWatchContext& ctx, const RpcCall& call) {
     if (!q.ok()) return RpcReply::Of(q.status());
     queries.push_back(std::move(*q));
   }
+  DefaultLabels(*list, queries);
   const bool ascending = StringOr(call.input, "ScanBy", "TimestampDescending") == "TimestampAscending";
   const double max_points = NumberOf(call.input, "MaxDatapoints").value_or(100'800);
   if (max_points < 1) return Invalid("The parameter MaxDatapoints must be greater than 0.");
@@ -238,6 +265,11 @@ RpcReply PutMetricData(CloudWatchContext& ctx, const RpcCall& call) {
     const std::optional<double> value = NumberOf(d, "Value");
     const boost::json::object* stats = ObjectOf(d, "StatisticValues");
     const boost::json::array* values = ArrayOf(d, "Values");
+    if (value && values) {
+      return RpcReply::Fail("InvalidParameterCombinationException",
+                            "The parameters " + where + ".Value and " + where +
+                                ".Values are mutually exclusive and you have specified both.");
+    }
     if (value && stats) {
       return RpcReply::Fail("InvalidParameterCombinationException",
                             "The parameters " + where + ".Value and " + where +

@@ -55,7 +55,7 @@ std::string PrometheusText(AccountRegistry& registry, Telemetry& telemetry) {
   Family invocations{"headroom_invocations_total", "counter", "Invocations.", ""};
   Family errors{"headroom_errors_total", "counter", "Errors.", ""};
   Family throttles{"headroom_throttles_total", "counter", "Throttles.", ""};
-  Family duration{"headroom_duration_milliseconds_total", "counter", "Sum of Duration, in milliseconds.", ""};
+  Family duration{"headroom_duration_seconds_total", "counter", "Sum of Duration, in seconds.", ""};
   Family provisioned{"headroom_provisioned_concurrent_executions", "gauge", "ProvisionedConcurrentExecutions.", ""};
   Family async_received{"headroom_async_events_received_total", "counter", "AsyncEventsReceived.", ""};
   Family async_dropped{"headroom_async_events_dropped_total", "counter", "AsyncEventsDropped.", ""};
@@ -76,7 +76,7 @@ std::string PrometheusText(AccountRegistry& registry, Telemetry& telemetry) {
         invocations.samples += invocations.name + fl + " " + Number(static_cast<double>(f.invocations)) + "\n";
         errors.samples += errors.name + fl + " " + Number(static_cast<double>(f.errors)) + "\n";
         throttles.samples += throttles.name + fl + " " + Number(static_cast<double>(f.throttles)) + "\n";
-        duration.samples += duration.name + fl + " " + Number(f.duration_ms_sum) + "\n";
+        duration.samples += duration.name + fl + " " + Number(f.duration_ms_sum / 1000) + "\n";
       });
     }
     return 0;

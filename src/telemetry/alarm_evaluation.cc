@@ -300,6 +300,10 @@ std::string ReasonData(const AlarmRule& rule, int n, std::span<const PeriodValue
   if (!d.evaluated.empty()) {
     s += ",\"startDate\":\"" + FormatLambdaTimestamp(range[d.evaluated.front()].at) + "\"";
   }
+  if (!rule.unit.empty()) {
+    s += ",\"unit\":";
+    AppendJsonString(s, rule.unit);
+  }
   if (!rule.statistic.empty()) {
     s += ",\"statistic\":";
     AppendJsonString(s, rule.statistic);

@@ -48,6 +48,8 @@ struct AlarmRule {
   // For StateReasonData: the single-metric alarm's statistic ("Maximum", "p99"); empty for
   // a metric-math alarm, whose reason data has no "statistic".
   std::string statistic;
+  // For StateReasonData: the single-metric alarm's Unit, when it has one.
+  std::string unit;
 };
 
 // How many periods CloudWatch reads for an alarm of N evaluation periods (5 for N = 3).

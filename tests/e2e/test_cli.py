@@ -467,6 +467,6 @@ def test_cloudwatch_and_sns(aws, headroom):
     cw("put-metric-alarm", "--alarm-name", "bad", "--namespace", "N", "--metric-name", "M",
        "--statistic", "Maximum", "--period", "7", "--evaluation-periods", "1", "--threshold", "1",
        "--comparison-operator", "GreaterThanThreshold",
-       error=("InvalidParameterValue", "The parameter Period must be 10, 20, 30 or a multiple of 60."))
+       error=("ValidationError", "Period must be 10, 20, 30 or a multiple of 60"))
     cw("delete-alarms", "--alarm-names", "queue-high")
     assert cw("describe-alarms")["MetricAlarms"] == []
