@@ -308,10 +308,10 @@ std::string AlarmEvaluator::InvokeLambda(const PendingAction& action) {
       return "CloudWatch Alarms is not authorized to perform: lambda:InvokeFunction on the resource because no "
              "resource-based policy allows the lambda:InvokeFunction action";
     }
-    if (function->reserved == 0) return "Rate Exceeded. (the function's reserved concurrency is 0: throttled)";
-    return "";
+    return function->reserved == 0 ? "Rate Exceeded. (the function's reserved concurrency is 0: throttled)" : "";
   });
-  if (!why.empty()) return why;
+  const bool throttled = why.rfind("Rate Exceeded", 0) == 0;
+  if (!why.empty() && !throttled) return why;
   InvocationInput input;
   input.account = action.account;
   input.region = action.region;
@@ -319,8 +319,11 @@ std::string AlarmEvaluator::InvokeLambda(const PendingAction& action) {
   input.payload = action.payload;
   input.request_id = NewRequestId();
   input.synchronous = false;
+  // A throttled function still gets the event, as from AWS: the async queue drops it
+  // (ZeroReservedConcurrency, AsyncEventsDropped, its OnFailure destination), and the alarm
+  // history says the action was throttled.
   Status queued = async_.Enqueue(input, clock_.Now());
-  return queued.ok() ? "" : queued.message();
+  return !queued.ok() ? queued.message() : why;
 }
 
 void AlarmEvaluator::Run(std::vector<PendingAction> actions) {

@@ -87,7 +87,8 @@ net::Response RpcService::Serve(RpcProtocol protocol, std::string_view operation
   wire::RequestView view;
   view.body = &tree;
   if (auto failure = wire::ValidateInput(model_, *model_op, view)) {
-    return Error(protocol, "ValidationError", failure->message, request_id);
+    return Error(protocol, protocol == RpcProtocol::kQuery ? std::string("ValidationError") : dialect_.validation_error,
+                 failure->message, request_id);
   }
 
   RpcReply reply;

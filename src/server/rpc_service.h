@@ -69,6 +69,9 @@ class RpcService {
     std::string content_type;  // "application/x-amz-json-1.0"
     bool query_compatible;     // errors also carry x-amzn-query-error (CloudWatch)
     std::string message_key;   // the error body's "message" (CloudWatch) or "Message" (Service Quotas)
+    // What a request the model rejects is called: "ValidationError" (query and
+    // query-compatible services) or "ValidationException" (JSON services).
+    std::string validation_error;
   };
   // `tag` names the service in the journal ("monitoring").
   RpcService(const wire::ServiceModel& model, std::string tag, JsonDialect dialect, Journal* journal,

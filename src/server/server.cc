@@ -108,18 +108,18 @@ Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
       sns_(async_, *clock_),
       evaluator_(alarms_, telemetry_, registry_, async_, sns_, scheduler_, *clock_, journal_.get(), write_mutex_),
       cloudwatch_context_{registry_, telemetry_, alarms_, evaluator_},
-      cloudwatch_(wire::CloudWatchModel(), "monitoring", {"application/x-amz-json-1.0", true, "message"},
+      cloudwatch_(wire::CloudWatchModel(), "monitoring", {"application/x-amz-json-1.0", true, "message", "ValidationError"},
                   journal_.get(), write_mutex_, [this] {
                     std::vector<RpcOperation> ops = CloudWatchMetricOperations(cloudwatch_context_);
                     for (RpcOperation& op : CloudWatchAlarmOperations(cloudwatch_context_)) ops.push_back(std::move(op));
                     return ops;
                   }()),
-      sns_rpc_(wire::SnsModel(), "sns", {"application/x-amz-json-1.0", false, "message"}, journal_.get(),
+      sns_rpc_(wire::SnsModel(), "sns", {"application/x-amz-json-1.0", false, "message", "ValidationError"}, journal_.get(),
                write_mutex_, sns_.Operations()),
       quotas_(registry_, scheduler_, *clock_, journal_.get(), write_mutex_,
               QuotaPolicy{settings_.quota_approval, settings_.quota_case_delay, settings_.quota_approval_delay,
                           static_cast<double>(settings_.quota_approval_ceiling)}),
-      quotas_rpc_(wire::ServiceQuotasModel(), "servicequotas", {"application/x-amz-json-1.1", false, "Message"},
+      quotas_rpc_(wire::ServiceQuotasModel(), "servicequotas", {"application/x-amz-json-1.1", false, "Message", "ValidationException"},
                   journal_.get(), write_mutex_, quotas_.Operations()) {
   async_.Attach(&lambda_.context());
 }

@@ -40,10 +40,8 @@ const QuotaInfo* FindQuota(std::string_view code) {
 
 bool IsOpen(const std::string& status) { return status == "PENDING" || status == "CASE_OPENED"; }
 
-RpcReply NoSuchService(std::string_view code) {
-  return RpcReply::Fail("NoSuchResourceException",
-                        "The request failed because the specified service does not exist. Service code: " +
-                            std::string(code));
+RpcReply NoSuchService() {
+  return RpcReply::Fail("NoSuchResourceException", "The request failed because the specified service does not exist.");
 }
 
 RpcReply NoSuchQuota(std::string_view code) {
@@ -63,6 +61,23 @@ std::optional<std::size_t> ReadToken(const std::string& token) {
   auto text = DecodeBase64(token);
   if (!text || text->empty() || text->find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
   return static_cast<std::size_t>(std::stoull(*text));
+}
+
+// Which slice a List call asks for: MaxResults (default 100) from the NextToken's offset;
+// nullopt when the token is not one of ours.
+struct Page {
+  std::size_t offset = 0;
+  std::size_t max = 100;
+};
+std::optional<Page> PageOf(const boost::json::object& input) {
+  Page page;
+  page.max = static_cast<std::size_t>(NumberOf(input, "MaxResults").value_or(100));
+  if (std::string token = StringOr(input, "NextToken"); !token.empty()) {
+    auto offset = ReadToken(token);
+    if (!offset) return std::nullopt;
+    page.offset = *offset;
+  }
+  return page;
 }
 
 }  // namespace
@@ -118,7 +133,7 @@ boost::json::object RenderQuota(const QuotaInfo& q, std::string_view account, st
 RpcReply ServiceQuotas::GetServiceQuota(const RpcCall& call, bool defaults) {
   const std::string service = StringOr(call.input, "ServiceCode");
   const std::string code = StringOr(call.input, "QuotaCode");
-  if (service != kLambda) return NoSuchService(service);
+  if (service != kLambda) return NoSuchService();
   const QuotaInfo* q = FindQuota(code);
   if (!q) return NoSuchQuota(code);
   const double value = defaults ? q->default_value : Applied(std::string(call.account), std::string(call.region), code);
@@ -129,14 +144,10 @@ RpcReply ServiceQuotas::GetServiceQuota(const RpcCall& call, bool defaults) {
 
 RpcReply ServiceQuotas::ListServiceQuotas(const RpcCall& call, bool defaults) {
   const std::string service = StringOr(call.input, "ServiceCode");
-  if (service != kLambda) return NoSuchService(service);
-  const std::size_t max = static_cast<std::size_t>(NumberOf(call.input, "MaxResults").value_or(100));
-  std::size_t offset = 0;
-  if (std::string token = StringOr(call.input, "NextToken"); !token.empty()) {
-    auto o = ReadToken(token);
-    if (!o) return RpcReply::Fail("InvalidPaginationTokenException", "Invalid pagination token.");
-    offset = *o;
-  }
+  if (service != kLambda) return NoSuchService();
+  const std::optional<Page> page = PageOf(call.input);
+  if (!page) return RpcReply::Fail("InvalidPaginationTokenException", "Invalid pagination token.");
+  const auto [offset, max] = *page;
   boost::json::array quotas;
   const std::size_t count = std::size(kQuotas);
   for (std::size_t i = offset; i < count && i < offset + max; ++i) {
@@ -181,15 +192,14 @@ boost::json::object ServiceQuotas::RenderRequest(const Request& r) const {
 RpcReply ServiceQuotas::RequestIncrease(const RpcCall& call) {
   const std::string service = StringOr(call.input, "ServiceCode");
   const std::string code = StringOr(call.input, "QuotaCode");
-  if (service != kLambda) return NoSuchService(service);
+  if (service != kLambda) return NoSuchService();
   const QuotaInfo* q = FindQuota(code);
   if (!q) return NoSuchQuota(code);
   const std::string account(call.account), region(call.region);
   const double desired = NumberOf(call.input, "DesiredValue").value_or(0);
   const double current = Applied(account, region, code);
   if (!(desired > current)) {
-    return RpcReply::Fail("IllegalArgumentException",
-                          "The requested value must be greater than the current applied quota value.");
+    return RpcReply::Fail("IllegalArgumentException", "You must provide a quota value greater than the current quota value");
   }
   if (code == kConcurrencyCode && desired != std::floor(desired)) {
     return RpcReply::Fail("IllegalArgumentException", "The requested value must be a whole number for this quota.");
@@ -216,6 +226,7 @@ RpcReply ServiceQuotas::RequestIncrease(const RpcCall& call) {
     // A case would be needed unless the policy approves this request by itself.
     const bool automatic = policy_.approval == "auto" || (policy_.approval == "ceiling" && desired <= policy_.ceiling);
     r.status = !case_allowed && !automatic ? "NOT_APPROVED" : "PENDING";
+    r.case_allowed = case_allowed;
     requests_.push_back(r);
   }
   if (!call.replay) Arm(r);
@@ -240,16 +251,12 @@ RpcReply ServiceQuotas::GetRequestedChange(const RpcCall& call) {
 RpcReply ServiceQuotas::ListHistory(const RpcCall& call, bool by_quota) {
   const std::string service = StringOr(call.input, "ServiceCode");
   const std::string code = StringOr(call.input, "QuotaCode");
-  if ((by_quota || !service.empty()) && service != kLambda) return NoSuchService(service);
+  if ((by_quota || !service.empty()) && service != kLambda) return NoSuchService();
   if (by_quota && !FindQuota(code)) return NoSuchQuota(code);
   const std::string status = StringOr(call.input, "Status");
-  const std::size_t max = static_cast<std::size_t>(NumberOf(call.input, "MaxResults").value_or(100));
-  std::size_t offset = 0;
-  if (std::string token = StringOr(call.input, "NextToken"); !token.empty()) {
-    auto o = ReadToken(token);
-    if (!o) return RpcReply::Fail("InvalidPaginationTokenException", "Invalid pagination token.");
-    offset = *o;
-  }
+  const std::optional<Page> page = PageOf(call.input);
+  if (!page) return RpcReply::Fail("InvalidPaginationTokenException", "Invalid pagination token.");
+  const auto [offset, max] = *page;
   std::vector<boost::json::object> matching;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -261,35 +268,42 @@ RpcReply ServiceQuotas::ListHistory(const RpcCall& call, bool by_quota) {
       matching.push_back(RenderRequest(r));
     }
   }
-  boost::json::array page;
-  for (std::size_t i = offset; i < matching.size() && i < offset + max; ++i) page.push_back(std::move(matching[i]));
+  boost::json::array requested;
+  for (std::size_t i = offset; i < matching.size() && i < offset + max; ++i) requested.push_back(std::move(matching[i]));
   RpcReply reply;
-  reply.output["RequestedQuotas"] = std::move(page);
+  reply.output["RequestedQuotas"] = std::move(requested);
   if (offset + max < matching.size()) reply.output["NextToken"] = Token(offset + max);
   return reply;
 }
 
 void ServiceQuotas::Arm(const Request& r) {
+  const std::string decision =
+      policy_.approval == "deny" || (policy_.approval == "ceiling" && r.desired > policy_.ceiling) ? "DENIED"
+                                                                                                  : "APPROVED";
   std::string next;
   Timestamp at = r.last_updated;
-  if (r.status == "PENDING") {
+  if (r.status == "PENDING" && !r.case_allowed) {
+    // Only a request the policy approves by itself is open without a case: no case opens.
+    next = decision;
+    at = at + policy_.approval_delay;
+  } else if (r.status == "PENDING") {
     next = "CASE_OPENED";
     at = at + policy_.case_delay;
   } else if (r.status == "CASE_OPENED" && policy_.approval != "manual") {
-    next = policy_.approval == "deny" || (policy_.approval == "ceiling" && r.desired > policy_.ceiling) ? "DENIED"
-                                                                                                        : "APPROVED";
+    next = decision;
     at = at + policy_.approval_delay;
   } else {
     return;
   }
-  const Timestamp now = clock_.Now();
-  scheduler_.At(std::max(at, now), [this, id = r.id, from = r.status, next] {
+  // Each step is stamped with the time it was due, so that a clock moved on in one jump
+  // still shows the lifecycle's own times.
+  scheduler_.At(std::max(at, clock_.Now()), [this, id = r.id, from = r.status, next, at] {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = std::find_if(requests_.begin(), requests_.end(), [&](const Request& q) { return q.id == id; });
       if (it == requests_.end() || it->status != from) return;  // decided meanwhile
     }
-    SetStatus(id, next, clock_.Now(), false);
+    SetStatus(id, next, at, false);
   });
 }
 

@@ -12,7 +12,8 @@
 //   ceiling   APPROVED after `approval_delay` up to `ceiling`, DENIED above it;
 //   deny      DENIED after `approval_delay`.
 // A request with SupportCaseAllowed=false that would need a case (manual, deny, or above the
-// ceiling) is NOT_APPROVED at once. Requests and every status change are journaled (method
+// ceiling) is NOT_APPROVED at once; one the policy approves by itself goes PENDING -> APPROVED
+// with no case. Requests and every status change are journaled (method
 // "QUOTA"), so they and the applied values survive a restart; timers are re-armed on restart.
 //
 // Thread-safe (one mutex; the engine through the AccountRegistry; timers on the scheduler).
@@ -67,6 +68,7 @@ class ServiceQuotas {
     std::string account, region;
     std::string quota_code;
     double desired = 0;
+    bool case_allowed = true;  // SupportCaseAllowed
     std::string status;
     std::string case_id;
     Timestamp created, last_updated;

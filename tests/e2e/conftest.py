@@ -73,3 +73,40 @@ def headroom():
 @pytest.fixture
 def lam(headroom):
     return headroom.client()
+
+
+# Fixtures the CloudWatch, SNS and Service Quotas tests share: a fresh account per test (the
+# access key id is the account), its clients, a scratch directory and an http SNS subscriber.
+@pytest.fixture
+def account():
+    from invoke_helpers import new_account
+    return new_account()
+
+
+@pytest.fixture
+def cw(headroom, account):
+    from cloudwatch_helpers import aws
+    return aws(headroom, "cloudwatch", account)
+
+
+@pytest.fixture
+def sns(headroom, account):
+    from cloudwatch_helpers import aws
+    return aws(headroom, "sns", account)
+
+
+@pytest.fixture
+def scratch():
+    from cloudwatch_helpers import scratch_dir
+    path = scratch_dir()
+    yield path
+    import shutil
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def subscriber():
+    from cloudwatch_helpers import HttpSubscriber
+    s = HttpSubscriber()
+    yield s
+    s.close()

@@ -28,8 +28,8 @@ from botocore.exceptions import ClientError
 
 from conftest import Headroom
 from cloudwatch_helpers import (
-    HttpSubscriber, Running, align, alarm_arn, aws, create_recorder, create_simulated, error_of,
-    function_arn, lambda_metric, lines, minute_of, scratch_dir, server_now, settle, sns_log,
+    Running, align, alarm_arn, aws, create_recorder, create_simulated, error_of,
+    function_arn, lambda_metric, lines, minute_of, server_now, settle, sns_log,
     stays, wait_value)
 from invoke_helpers import new_account, wait_for
 
@@ -40,37 +40,8 @@ REGION_NAME = "US East (N. Virginia)"
 
 
 @pytest.fixture
-def account():
-    return new_account()
-
-
-@pytest.fixture
 def lam(headroom, account):
     return aws(headroom, "lambda", account)
-
-
-@pytest.fixture
-def cw(headroom, account):
-    return aws(headroom, "cloudwatch", account)
-
-
-@pytest.fixture
-def sns(headroom, account):
-    return aws(headroom, "sns", account)
-
-
-@pytest.fixture
-def scratch():
-    path = scratch_dir()
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-@pytest.fixture
-def subscriber():
-    s = HttpSubscriber()
-    yield s
-    s.close()
 
 
 def unique(prefix="alarm"):

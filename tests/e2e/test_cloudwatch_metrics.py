@@ -33,18 +33,8 @@ MINUTE = datetime.timedelta(minutes=1)
 
 
 @pytest.fixture
-def account():
-    return new_account()
-
-
-@pytest.fixture
 def lam(headroom, account):
     return aws(headroom, "lambda", account)
-
-
-@pytest.fixture
-def cw(headroom, account):
-    return aws(headroom, "cloudwatch", account)
 
 
 def namespace():
