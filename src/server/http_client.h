@@ -1,6 +1,7 @@
 #pragma once
-// Fetch: one blocking HTTP/1.1 request to an http:// URL, with a timeout — SNS's http
-// subscriptions and the `headroom quota` admin commands. Any thread; servers call it off
+// Fetch: one blocking HTTP/1.1 request to an http:// or https:// URL, with a timeout — SNS's
+// http/https subscriptions and the `headroom quota` admin commands. https does not verify the
+// peer's certificate (its endpoints are local, usually self-signed). Any thread; servers call it off
 // their I/O threads.
 
 #include <string>

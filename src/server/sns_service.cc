@@ -255,7 +255,7 @@ StatusOr<std::string> SnsService::Publish(const std::string& account, const std:
       input.synchronous = false;
       Status queued = async_.Enqueue(input, clock_.Now());
       SetDeliveryStatus(id, i, queued.ok() ? "delivered" : "failed: " + queued.message());
-    } else if (s.protocol == "http") {
+    } else if (s.protocol == "http" || s.protocol == "https") {
       std::string body = HttpNotification(topic_arn, id, subject, message, now);
       std::vector<std::pair<std::string, std::string>> headers = {
           {"Content-Type", "text/plain; charset=UTF-8"},

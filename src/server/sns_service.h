@@ -4,8 +4,8 @@
 // Publish over the query protocol (server/rpc_service.h), per account and Region.
 //
 // A published message goes to every subscription: `lambda` subscribers get Lambda's SNS event
-// through the async queue; `http` subscribers get SNS's JSON notification POSTed to their URL
-// from a background thread (delivery is best-effort, failures are logged in the message log);
+// through the async queue; `http` and `https` subscribers get SNS's JSON notification POSTed
+// to their URL from a background thread (best-effort; failures go in the message log);
 // every message, with each delivery's outcome, is kept in a bounded log that
 // GET /_headroom/sns/messages returns. Topics and subscriptions are journaled writes.
 //

@@ -12,6 +12,8 @@ import datetime
 import http.server
 import json
 import os
+import ssl
+import subprocess
 import tempfile
 import threading
 import time
@@ -184,9 +186,10 @@ def results_by_id(response):
 # ---- an http subscriber ------------------------------------------------------------------------
 
 class HttpSubscriber:
-    """An http:// endpoint on a free port that records every POST (headers and JSON body)."""
+    """An http:// endpoint on a free port that records every POST (headers and JSON body);
+    with tls=True an https:// one, with a self-signed certificate made by openssl."""
 
-    def __init__(self):
+    def __init__(self, tls=False):
         posts = self.posts = []
         lock = self.lock = threading.Lock()
 
@@ -205,7 +208,18 @@ class HttpSubscriber:
                 pass
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d/sns" % self.httpd.server_address[1]
+        scheme = "http"
+        if tls:
+            scheme = "https"
+            keys = tempfile.mkdtemp(prefix="headroom-tls-")
+            cert, key = os.path.join(keys, "cert.pem"), os.path.join(keys, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                            "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1"],
+                           check=True, capture_output=True, timeout=60)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert, key)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = "%s://127.0.0.1:%d/sns" % (scheme, self.httpd.server_address[1])
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
