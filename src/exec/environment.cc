@@ -162,6 +162,7 @@ void Environment::Handle(net::Request&& request, net::Responder responder) {
   if (request.Method() == "POST" && path == kInitError) {
     InitDone init = std::move(on_init_);
     on_init_ = nullptr;
+    if (process_) process_->AwaitDrained();  // the traceback it printed first is in the log
     lock.unlock();
     responder.Send(Accepted());
     if (init) init(Status(ErrorCode::kInvalidParameter, request.Body()), shared_from_this());
