@@ -58,14 +58,15 @@ std::string ExitErrorDocument(int wait_status, std::string_view request_id) {
 
 StatusOr<std::shared_ptr<Environment>> Environment::Start(ProcessSpec spec,
                                                           std::string first_request_id,
-                                                          InitDone on_init) {
+                                                          InitDone on_init,
+                                                          std::shared_ptr<net::IoPool> io_pool) {
   std::shared_ptr<Environment> env(new Environment());
   env->on_init_ = std::move(on_init);
   env->first_request_id_ = std::move(first_request_id);
   net::ServerOptions options;
   options.host = "127.0.0.1";
   options.port = 0;
-  options.io_threads = 1;
+  options.io_pool = std::move(io_pool);
   std::weak_ptr<Environment> weak = env;
   options.handler = [weak](net::Request&& request, net::Responder responder) {
     if (auto self = weak.lock()) self->Handle(std::move(request), std::move(responder));
@@ -99,7 +100,7 @@ Environment::~Environment() {
   process_.reset();
   if (!api_) return;
   if (net::IoWorker::Current()) {
-    // On an I/O thread (perhaps the endpoint's own): Stop would wait for it.
+    // On one of the pool's threads (perhaps the endpoint's own): Stop would wait for it.
     std::thread([api = std::move(api_)] { api->Stop(std::chrono::milliseconds(0)); }).detach();
     return;
   }
@@ -189,7 +190,7 @@ void Environment::Handle(net::Request&& request, net::Responder responder) {
     InvocationOutcome outcome;
     outcome.kind = kind == "response" ? InvocationOutcome::Kind::kResponse
                                       : InvocationOutcome::Kind::kFunctionError;
-    outcome.payload = request.Body();
+    outcome.payload = request.TakeBody();
     if (process_) {
       process_->AwaitDrained();  // what it printed before answering is in the pipe
       outcome.log = process_->LogSince(log_offset_);

@@ -1,7 +1,8 @@
 #pragma once
 // Environment: one Lambda execution environment — a runtime process (exec/process.h) and
 // the Lambda Runtime API (2018-06-01) endpoint it talks to, AWS_LAMBDA_RUNTIME_API =
-// 127.0.0.1:<its own port>:
+// 127.0.0.1:<its own port> (a net::HttpServer of its own, on an I/O pool shared with the other
+// environments and the server's API, so an environment costs no thread):
 //
 //   GET  /2018-06-01/runtime/invocation/next         waits for the next invocation
 //   POST /2018-06-01/runtime/invocation/{id}/response the invocation's result
@@ -12,7 +13,8 @@
 // (`on_init` with the Runtime.* error document as the message, kInvalidParameter), or when
 // the process exits before that (Runtime.ExitError). One invocation at a time; `done` gets
 // its outcome exactly once: the response, the error, or Runtime.ExitError when the process
-// dies mid-invocation. Callbacks run on the environment's threads and must not block.
+// dies mid-invocation. Callbacks run on the I/O pool's threads (or the process's output
+// reader) and must not block: they hold up every connection on that thread.
 //
 // Thread-safe. Kill() ends the process group; the destructor kills and waits.
 
@@ -26,6 +28,7 @@
 #include "base/status.h"
 #include "exec/process.h"
 #include "net/http_server.h"
+#include "net/io_pool.h"
 
 namespace hr::exec {
 
@@ -51,11 +54,13 @@ class Environment : public std::enable_shared_from_this<Environment> {
   using InitDone = std::function<void(const Status&, const std::shared_ptr<Environment>&)>;
   using InvocationDone = std::function<void(InvocationOutcome)>;
 
-  // Starts the runtime with `spec`; AWS_LAMBDA_RUNTIME_API is added to its environment.
-  // `first_request_id` names the invocation waiting for this init (empty for a provisioned
-  // environment), for the Runtime.ExitError of a runtime that dies during init.
+  // Starts the runtime with `spec`; AWS_LAMBDA_RUNTIME_API is added to its environment, an
+  // endpoint on `io_pool`. `first_request_id` names the invocation waiting for this init
+  // (empty for a provisioned environment), for the Runtime.ExitError of a runtime that dies
+  // during init. REQUIRES: io_pool is running, and keeps running until the Environment is gone.
   static StatusOr<std::shared_ptr<Environment>> Start(ProcessSpec spec, std::string first_request_id,
-                                                      InitDone on_init);
+                                                      InitDone on_init,
+                                                      std::shared_ptr<net::IoPool> io_pool);
   ~Environment();
 
   // Sends `request` to the runtime. REQUIRES: init succeeded and no invocation is running.

@@ -11,6 +11,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "net/connection_set.h"
 #include "net/http_date.h"
 #include "net/io_worker.h"
 #include "net/request.h"
@@ -31,9 +32,10 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 }  // namespace
 
-Connection::Connection(std::shared_ptr<IoWorker> worker, boost::asio::ip::tcp::socket socket)
-    : worker_(std::move(worker)),
-      state_(worker_->state()),
+Connection::Connection(std::shared_ptr<ConnectionSet> set, boost::asio::ip::tcp::socket socket)
+    : set_(std::move(set)),
+      worker_(*set_->worker()),
+      state_(set_->state()),
       limits_(state_.options().limits),
       socket_(std::move(socket)) {}
 
@@ -46,8 +48,8 @@ void Connection::Start() {
   ErrorCode ignored;
   socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   remote_ = socket_.remote_endpoint(ignored);
-  worker_->Add(*this);
-  if (worker_->draining()) {
+  set_->Add(*this);
+  if (set_->draining()) {
     Close();
     return;
   }
@@ -188,10 +190,15 @@ void Connection::Dispatch() {
 }
 
 void Connection::Deliver(std::shared_ptr<Connection> self, std::optional<Response> response) {
-  IoWorker& worker = *self->worker_;
-  if (IoWorker::Current() == &worker && self->in_handler_) {
-    // Synchronous answer: Dispatch writes it when the handler returns.
-    self->TakeReply(std::move(response));
+  IoWorker& worker = self->worker_;
+  if (IoWorker::Current() == &worker) {
+    if (self->in_handler_) {
+      // Synchronous answer: Dispatch writes it when the handler returns.
+      self->TakeReply(std::move(response));
+    } else {
+      // From another connection's handler or a task on this thread: no need to queue it.
+      self->OnReply(std::move(response));
+    }
     return;
   }
   // Dropped (with self) if the worker has finished: the server has stopped.
@@ -222,7 +229,7 @@ void Connection::StartWrite() {
   if (reply_.status < 200 || reply_.status > 999) {
     reply_ = state_.RenderError(500, "The request handler returned an invalid status");
   }
-  close_after_ = close_after_ || !keep_alive_ || worker_->draining() || AsksToClose(reply_);
+  close_after_ = close_after_ || !keep_alive_ || set_->draining() || AsksToClose(reply_);
   head_.clear();
   AppendHead(reply_,
              Framing{.head_request = head_request_,

@@ -8,7 +8,8 @@
 // Internal to net. Created by Listener; afterwards every method except Deliver runs on its
 // IoWorker's thread, which serialises all access to its state (no locks). Owned by shared_ptr:
 // by its pending socket operation, or by the Responder while the handler works, so it lives
-// until both are done. Deliver may be called from any thread.
+// until both are done; it keeps its ConnectionSet (its server's state, its worker) alive.
+// Deliver may be called from any thread.
 
 #include <chrono>
 #include <cstddef>
@@ -28,6 +29,7 @@
 
 namespace hr::net {
 
+class ConnectionSet;
 class IoWorker;
 class ServerState;
 
@@ -36,13 +38,13 @@ class Connection
       public boost::intrusive::list_base_hook<
           boost::intrusive::link_mode<boost::intrusive::auto_unlink>> {
  public:
-  // `socket` must belong to worker's io_context. Any thread.
-  Connection(std::shared_ptr<IoWorker> worker, boost::asio::ip::tcp::socket socket);
+  // `socket` must belong to the io_context of set's worker. Any thread.
+  Connection(std::shared_ptr<ConnectionSet> set, boost::asio::ip::tcp::socket socket);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Registers with the worker and starts reading the first request.
+  // Registers with its set and starts reading the first request.
   void Start();
 
   // The server is stopping: close now if idle between requests; otherwise close after the
@@ -56,6 +58,8 @@ class Connection
   void CheckDeadline(std::chrono::steady_clock::time_point now);
 
   // Any thread, via Responder: the answer to the request being handled (nullopt: answer 500).
+  // On the connection's own thread it is written at once (or, from inside the handler, as soon
+  // as the handler returns); from any other thread it is posted there.
   static void Deliver(std::shared_ptr<Connection> self, std::optional<Response> response);
 
  private:
@@ -94,9 +98,10 @@ class Connection
   void Discard();
   void SetPhase(Phase phase, std::chrono::milliseconds timeout);
 
-  const std::shared_ptr<IoWorker> worker_;  // declared first: outlives socket_
-  ServerState& state_;                      // owned by worker_
-  const Limits& limits_;                    // owned by state_
+  const std::shared_ptr<ConnectionSet> set_;  // declared first: its worker outlives socket_
+  IoWorker& worker_;                           // owned by set_
+  ServerState& state_;                         // owned by set_
+  const Limits& limits_;                       // owned by state_
   boost::asio::ip::tcp::socket socket_;
   boost::asio::ip::tcp::endpoint remote_;
 

@@ -1,12 +1,11 @@
 #include "net/http_server.h"
 
-#include <algorithm>
-#include <thread>
 #include <utility>
 
 #include <boost/system/errc.hpp>
 
-#include "net/io_worker.h"
+#include "net/connection_set.h"
+#include "net/io_pool.h"
 #include "net/listener.h"
 #include "net/server_state.h"
 
@@ -20,16 +19,20 @@ HttpServer::~HttpServer() { Stop(std::chrono::milliseconds(0)); }
 boost::system::error_code HttpServer::Start() {
   const ServerOptions& options = state_->options();
   if (!options.handler) return make_error_code(boost::system::errc::invalid_argument);
-  const unsigned threads =
-      options.io_threads > 0 ? options.io_threads : std::max(1u, std::thread::hardware_concurrency());
-  for (unsigned i = 0; i < threads; ++i) workers_.push_back(std::make_shared<IoWorker>(state_));
-  listener_ = std::make_unique<Listener>(state_, workers_);
+  pool_ = options.io_pool;
+  own_pool_ = !pool_;
+  if (own_pool_) pool_ = std::make_shared<IoPool>(options.io_threads);
+  for (std::size_t i = 0; i < pool_->size(); ++i) {
+    sets_.push_back(std::make_shared<ConnectionSet>(pool_->worker(i), state_));
+  }
+  listener_ = std::make_shared<Listener>(state_, pool_, sets_);
   if (const auto ec = listener_->Bind(options.host, options.port)) {
     listener_.reset();
-    workers_.clear();
+    sets_.clear();
+    if (own_pool_) pool_->Stop();
+    pool_.reset();
     return ec;
   }
-  for (const auto& worker : workers_) worker->Start();
   listener_->Start();
   running_ = true;
   return {};
@@ -44,10 +47,10 @@ void HttpServer::Stop(std::chrono::milliseconds grace) {
   running_ = false;
   const auto deadline = std::chrono::steady_clock::now() + grace;
   listener_->Close();
-  for (const auto& worker : workers_) worker->BeginDrain();
+  for (const auto& set : sets_) set->BeginDrain();
   state_->WaitForNoConnections(deadline);
-  for (const auto& worker : workers_) worker->AbortAll();
-  for (const auto& worker : workers_) worker->Finish();
+  for (const auto& set : sets_) set->AbortAll();
+  if (own_pool_) pool_->Stop();
 }
 
 }  // namespace hr::net

@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include "net/beast_parser.h"
+#include "net/io_pool.h"
 
 namespace hr::net {
 namespace {
@@ -751,6 +752,107 @@ TEST_F(HttpServerTest, StartReportsBindFailuresAndMissingHandler) {
 
   HttpServer no_handler(ServerOptions{});
   EXPECT_TRUE(no_handler.Start() == boost::system::errc::invalid_argument);
+}
+
+// Servers sharing one IoPool (io_pool.h), as the API and the environments' Runtime API
+// endpoints do.
+
+ServerOptions OnPool(std::shared_ptr<IoPool> pool, Handler handler = Echo) {
+  ServerOptions options;
+  options.io_pool = std::move(pool);
+  options.handler = std::move(handler);
+  return options;
+}
+
+TEST(SharedIoPoolTest, ServersServeAndStopIndependently) {
+  auto pool = std::make_shared<IoPool>(2);
+  HttpServer first(OnPool(pool));
+  HttpServer second(OnPool(pool));
+  ASSERT_FALSE(first.Start());
+  ASSERT_FALSE(second.Start());
+  Client a(first.port()), b(second.port());
+  ASSERT_TRUE(a.Send(Get("/a")) && b.Send(Get("/b")));
+  auto ra = a.Read(), rb = b.Read();
+  ASSERT_TRUE(ra && rb);
+  EXPECT_EQ(ra->body(), "/a");
+  EXPECT_EQ(rb->body(), "/b");
+
+  const std::uint16_t second_port = second.port();
+  second.Stop(0ms);
+  EXPECT_TRUE(b.Closed());  // only the stopped server's connections go
+  EXPECT_FALSE(Client(second_port).connected());
+  ASSERT_TRUE(a.Send(Get("/still")));
+  ra = a.Read();
+  ASSERT_TRUE(ra);
+  EXPECT_EQ(ra->body(), "/still");
+  EXPECT_EQ(first.connections(), 1u);
+  first.Stop(0ms);
+  pool->Stop();
+}
+
+TEST(SharedIoPoolTest, OneServersHandlerAnswersAnothersRequest) {
+  // The shape of an Invoke: the front server's request waits until a request to the back server
+  // (the runtime's answer) arrives, whose handler answers both. With one thread both
+  // connections live on it and the front's answer is written without a hop; with two they may
+  // not, and it is posted across.
+  for (unsigned threads : {1u, 2u}) {
+    auto pool = std::make_shared<IoPool>(threads);
+    std::mutex mu;
+    std::optional<Responder> parked;
+    HttpServer front(OnPool(pool, [&](Request&&, Responder responder) {
+      std::lock_guard<std::mutex> lock(mu);
+      parked = std::move(responder);
+    }));
+    HttpServer back(OnPool(pool, [&](Request&& request, Responder responder) {
+      std::optional<Responder> waiting;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        waiting.swap(parked);
+      }
+      if (waiting) waiting->Send(Json("from back: " + request.TakeBody()));
+      responder.Send(Json(waiting ? "delivered" : "nobody waiting", waiting ? 202 : 404));
+    }));
+    ASSERT_FALSE(front.Start());
+    ASSERT_FALSE(back.Start());
+    Client client(front.port()), runtime(back.port());
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(client.Send(Get("/invoke")));
+      ASSERT_TRUE(WaitFor([&] {
+        std::lock_guard<std::mutex> lock(mu);
+        return parked.has_value();
+      }));
+      ASSERT_TRUE(runtime.Send(Post("/response", std::to_string(i))));
+      auto ack = runtime.Read();
+      auto answer = client.Read();
+      ASSERT_TRUE(ack && answer) << threads;
+      EXPECT_EQ(ack->result_int(), 202u);
+      EXPECT_EQ(answer->body(), "from back: " + std::to_string(i));
+    }
+    front.Stop(0ms);
+    back.Stop(0ms);
+    pool->Stop();
+  }
+}
+
+TEST(SharedIoPoolTest, DeadlinesAreEnforcedAgainAfterTheServerWasIdle) {
+  // A server's deadline sweep runs only while it has connections; a new one re-arms it.
+  auto pool = std::make_shared<IoPool>(1);
+  ServerOptions options = OnPool(pool);
+  options.limits.idle_timeout = 100ms;
+  HttpServer server(std::move(options));
+  ASSERT_FALSE(server.Start());
+  for (int i = 0; i < 2; ++i) {
+    Client client(server.port());
+    ASSERT_TRUE(client.Send(Get("/")));
+    ASSERT_TRUE(client.Read());
+    const auto start = Clock::now();
+    EXPECT_TRUE(client.Closed());
+    EXPECT_LT(Clock::now() - start, 1500ms);
+    EXPECT_TRUE(WaitFor([&] { return server.connections() == 0; }));
+    std::this_thread::sleep_for(300ms);  // the sweep finds nothing and stops
+  }
+  server.Stop(0ms);
+  pool->Stop();
 }
 
 }  // namespace

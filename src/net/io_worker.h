@@ -1,17 +1,17 @@
 #pragma once
-// IoWorker: one I/O thread with its own io_context. It owns the list of the connections that live
-// on it and a periodic sweep that enforces their deadlines (limits.h), and it carries out the
-// worker's part of a graceful stop.
+// IoWorker: one I/O thread with its own io_context. The sockets and timers of the connections
+// that live on it run there, so their state needs no locks.
 //
-// Created and driven by HttpServer. Connections hold a shared_ptr to their worker, so the
-// io_context outlives every socket on it, even one kept alive by a Responder after the server
-// has gone.
+// Created and started by an IoPool. Connections hold a shared_ptr to their worker, so the
+// io_context outlives every socket on it, even one kept alive by a Responder after its server
+// (or the whole pool) has stopped.
 //
-// Threads: Post() may be called from any thread; Start, BeginDrain, AbortAll and Finish from the
-// thread that owns the server (never from an I/O thread); Current() from any thread; everything
-// else only on this worker's own thread.
+// Threads: Post() and Current() may be called from any thread; Start and Finish from the thread
+// that owns the pool (never from an I/O thread); context() from any thread, to create sockets
+// and timers on it.
 
-#include <memory>
+#include <chrono>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -20,17 +20,12 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/intrusive/list.hpp>
-
-#include "net/connection.h"
-#include "net/server_state.h"
 
 namespace hr::net {
 
 class IoWorker {
  public:
-  explicit IoWorker(std::shared_ptr<ServerState> state);
+  IoWorker();
   // REQUIRES: Finish() has returned, or Start() was never called.
   ~IoWorker();
   IoWorker(const IoWorker&) = delete;
@@ -40,9 +35,8 @@ class IoWorker {
   static IoWorker* Current();
 
   boost::asio::io_context& context() { return context_; }
-  ServerState& state() { return *state_; }
 
-  // Starts the thread and the deadline sweep.
+  // Starts the thread.
   void Start();
 
   // Queues `fn` to run on this worker's thread. Returns false, dropping `fn` (destroyed by the
@@ -55,40 +49,19 @@ class IoWorker {
     return true;
   }
 
-  // Closes idle connections now; every other connection closes after its current response.
-  // Asynchronous: returns before that is done.
-  void BeginDrain();
-
-  // Closes every connection now and stops the sweep. Asynchronous.
-  void AbortAll();
-
-  // Refuses further Post()s, lets queued work run out and joins the thread.
-  // REQUIRES: AbortAll() was called (otherwise open connections keep the thread running).
+  // Refuses further Post()s, lets the queued and pending work run out and joins the thread.
+  // Every server on the worker should have stopped: the open sockets of one that has not would
+  // keep the thread running, so after kFinishGrace their operations are abandoned (never
+  // completed) and the thread stops anyway.
   void Finish();
 
-  // Worker thread only.
-  bool draining() const { return draining_; }
-  void Add(Connection& connection) { connections_.push_back(connection); }
+  static constexpr std::chrono::seconds kFinishGrace{2};
 
  private:
-  using ConnectionList =
-      boost::intrusive::list<Connection, boost::intrusive::constant_time_size<false>>;
-
-  void ScheduleSweep();
-  // Calls fn(connection) on each connection; fn may close (unlink) the one it is given.
-  template <typename Fn>
-  void ForEachConnection(Fn fn);
-
-  const std::shared_ptr<ServerState> state_;
   boost::asio::io_context context_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread thread_;
-
-  // Worker thread only.
-  boost::asio::steady_timer sweep_timer_;
-  ConnectionList connections_;  // Connections unlink themselves when they close.
-  bool draining_ = false;
-  bool aborted_ = false;  // AbortAll ran: the sweep must not re-arm
+  std::promise<void> ran_out_;  // set when the thread's run() returns
 
   std::mutex post_mu_;
   bool finished_ = false;  // guarded by post_mu_

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <boost/system/errc.hpp>
 
@@ -31,12 +30,14 @@ constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
 
 }  // namespace
 
-Listener::Listener(std::shared_ptr<ServerState> state,
-                   std::vector<std::shared_ptr<IoWorker>> workers)
+Listener::Listener(std::shared_ptr<ServerState> state, std::shared_ptr<IoPool> pool,
+                   std::vector<std::shared_ptr<ConnectionSet>> sets)
     : state_(std::move(state)),
-      workers_(std::move(workers)),
-      acceptor_(workers_.front()->context()),
-      retry_timer_(workers_.front()->context()) {}
+      pool_(std::move(pool)),
+      sets_(std::move(sets)),
+      home_(pool_->worker(pool_->NextWorker())),
+      acceptor_(home_->context()),
+      retry_timer_(home_->context()) {}
 
 error_code Listener::Bind(const std::string& host, std::uint16_t port) {
   error_code ec;
@@ -52,34 +53,32 @@ error_code Listener::Bind(const std::string& host, std::uint16_t port) {
 }
 
 void Listener::Start() {
-  boost::asio::post(acceptor_.get_executor(), [this] { Accept(); });
+  home_->Post([self = shared_from_this()] { self->Accept(); });
 }
 
 void Listener::Accept() {
-  const std::shared_ptr<IoWorker>& worker = workers_[next_worker_];
-  next_worker_ = (next_worker_ + 1) % workers_.size();
-  acceptor_.async_accept(worker->context(),
-                         [this, worker](const error_code& ec, tcp::socket socket) {
-                           OnAccept(ec, std::move(socket), worker);
+  const std::shared_ptr<ConnectionSet>& set = sets_[pool_->NextWorker()];
+  acceptor_.async_accept(set->worker()->context(),
+                         [self = shared_from_this(), set](const error_code& ec, tcp::socket socket) {
+                           self->OnAccept(ec, std::move(socket), set);
                          });
 }
 
 void Listener::OnAccept(const error_code& ec, tcp::socket socket,
-                        const std::shared_ptr<IoWorker>& worker) {
+                        const std::shared_ptr<ConnectionSet>& set) {
   if (!acceptor_.is_open()) return;  // closed by Close()
   if (IsResourceExhaustion(ec)) {
     retry_timer_.expires_after(kAcceptRetryDelay);
-    retry_timer_.async_wait([this](const error_code& timer_ec) {
-      if (!timer_ec && acceptor_.is_open()) Accept();
+    retry_timer_.async_wait([self = shared_from_this()](const error_code& timer_ec) {
+      if (!timer_ec && self->acceptor_.is_open()) self->Accept();
     });
     return;
   }
   if (!ec) {
     if (state_->TryAddConnection()) {
-      boost::asio::post(worker->context(),
-                        [connection = std::make_shared<Connection>(worker, std::move(socket))] {
-                          connection->Start();
-                        });
+      set->worker()->Post([connection = std::make_shared<Connection>(set, std::move(socket))] {
+        connection->Start();
+      });
     } else {
       Reject(socket);
     }
@@ -107,13 +106,14 @@ void Listener::Reject(tcp::socket& socket) {
 
 void Listener::Close() {
   std::promise<void> closed;
-  boost::asio::post(acceptor_.get_executor(), [this, &closed] {
+  const auto close = [this, &closed] {
     error_code ignored;
     acceptor_.close(ignored);
     retry_timer_.cancel();
     closed.set_value();
-  });
-  closed.get_future().wait();
+  };
+  // Once the pool is stopping, nothing is accepted any more; the socket closes with the listener.
+  if (home_->Post(close)) closed.get_future().wait();
 }
 
 }  // namespace hr::net

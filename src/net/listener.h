@@ -1,7 +1,8 @@
 #pragma once
 // Listener: the one listening socket of an HttpServer. It accepts connections and deals them out
-// to the I/O workers round-robin, each accept creating the socket directly on the target
-// worker's io_context; over Limits::max_connections it answers 503 and closes instead.
+// to the pool's I/O workers round-robin (IoPool::NextWorker, shared by every server on the
+// pool), each accept creating the socket directly on the target worker's io_context; over
+// Limits::max_connections it answers 503 and closes instead.
 //
 // Why one acceptor and round-robin rather than an SO_REUSEPORT acceptor per thread: on this
 // 2-core machine they measured the same (wrk -t1 -c64, 7 interleaved rounds, medians:
@@ -11,8 +12,10 @@
 // instead of silently sharing it; and closing the one acceptor on Stop() strands no connection
 // in a sibling listener's backlog. The price, one post per new connection, does not show.
 //
-// Created by HttpServer. Bind and port on the owner's thread before Start; Start and Close from
-// the owner's thread (never an I/O thread); accepting itself runs on the first worker's thread.
+// Created by HttpServer, owned by shared_ptr (its pending accept holds one, so a completion
+// that runs after the server has gone is harmless). Bind and port on the owner's thread before
+// Start; Start and Close from the owner's thread (never an I/O thread); accepting itself runs on
+// the thread of one worker, picked when the listener is made.
 
 #include <cstddef>
 #include <cstdint>
@@ -24,15 +27,17 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 
-#include "net/io_worker.h"
+#include "net/connection_set.h"
+#include "net/io_pool.h"
 #include "net/server_state.h"
 
 namespace hr::net {
 
-class Listener {
+class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  // REQUIRES: !workers.empty().
-  Listener(std::shared_ptr<ServerState> state, std::vector<std::shared_ptr<IoWorker>> workers);
+  // `sets` holds the server's ConnectionSet of each of pool's workers, in the pool's order.
+  Listener(std::shared_ptr<ServerState> state, std::shared_ptr<IoPool> pool,
+           std::vector<std::shared_ptr<ConnectionSet>> sets);
 
   // Opens, binds and listens. Returns the failure (bad address, port in use, ...) or success.
   boost::system::error_code Bind(const std::string& host, std::uint16_t port);
@@ -44,23 +49,25 @@ class Listener {
   void Start();
 
   // Stops accepting and returns once the listening socket is closed. Any connection accepted
-  // before has already been handed to its worker. REQUIRES: the first worker is running.
+  // before has already been handed to its worker. On a pool that is stopping it returns at
+  // once: nothing is accepted any more, and the socket closes with the listener.
   void Close();
 
  private:
   void Accept();
   void OnAccept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket,
-                const std::shared_ptr<IoWorker>& worker);
+                const std::shared_ptr<ConnectionSet>& set);
   void Reject(boost::asio::ip::tcp::socket& socket);
 
   const std::shared_ptr<ServerState> state_;
-  const std::vector<std::shared_ptr<IoWorker>> workers_;
+  const std::shared_ptr<IoPool> pool_;
+  const std::vector<std::shared_ptr<ConnectionSet>> sets_;
+  const std::shared_ptr<IoWorker> home_;  // the worker accepting runs on
   std::uint16_t port_ = 0;
 
-  // First worker's thread only, after Start.
+  // home_'s thread only, after Start.
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;  // backs off after EMFILE and the like
-  std::size_t next_worker_ = 0;
 };
 
 }  // namespace hr::net

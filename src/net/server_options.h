@@ -19,9 +19,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "net/io_pool.h"
 #include "net/limits.h"
 #include "net/request.h"
 #include "net/responder.h"
@@ -36,7 +38,10 @@ using BodyLimit = std::function<std::uint64_t(std::string_view method, std::stri
 struct ServerOptions {
   std::string host = "127.0.0.1";  // a literal IPv4 or IPv6 address
   std::uint16_t port = 0;          // 0: an ephemeral port, see HttpServer::port()
-  unsigned io_threads = 0;         // 0: std::thread::hardware_concurrency()
+  // The I/O threads to run on, shared with other servers (io_pool.h); null: a pool of
+  // io_threads threads of the server's own (0: std::thread::hardware_concurrency()).
+  std::shared_ptr<IoPool> io_pool;
+  unsigned io_threads = 0;
   Limits limits;
   Handler handler;  // required
   ErrorRenderer render_error;

@@ -54,12 +54,14 @@ struct Execution::Running {
 };
 
 Execution::Execution(const Clock& clock, Scheduler& scheduler, std::string code_directory,
-                     std::string runtimes_directory, std::string python)
+                     std::string runtimes_directory, std::string python,
+                     std::shared_ptr<net::IoPool> io_pool)
     : clock_(clock),
       scheduler_(scheduler),
       code_directory_(std::move(code_directory)),
       runtimes_directory_(std::move(runtimes_directory)),
-      python_(std::move(python)) {}
+      python_(std::move(python)),
+      io_pool_(std::move(io_pool)) {}
 
 Execution::~Execution() { StopAll(); }
 
@@ -169,7 +171,7 @@ void Execution::Run(ExecutionRequest request, std::function<void(InvocationResul
     result.payload = init.message();
     if (auto env = running->environment.lock()) result.log = env->InitLog();
     running->Finish(std::move(result));
-  });
+  }, io_pool_);
   if (!environment.ok()) {
     // AWS's words for a runtime that cannot be started (no bootstrap, not executable).
     InvocationResult result;
@@ -224,7 +226,8 @@ void Execution::Provision(ExecutionRequest request, const std::vector<core::Envi
     }
     auto environment = exec::Environment::Start(
         std::move(*spec), "",
-        [report](const Status& s, const std::shared_ptr<exec::Environment>&) { report(s); });
+        [report](const Status& s, const std::shared_ptr<exec::Environment>&) { report(s); },
+        io_pool_);
     if (!environment.ok()) {
       report(environment.status());
       return;

@@ -28,6 +28,7 @@
 #include "core/events.h"
 #include "engine/function_config.h"
 #include "exec/environment.h"
+#include "net/io_pool.h"
 #include "server/invocation_result.h"
 #include "server/scheduler.h"
 
@@ -52,9 +53,12 @@ class Execution : public core::EventSink {
  public:
   // `code_directory` holds the CodeStore's zips (<key>.zip) and the unpacked task roots;
   // `runtimes_directory` headroom's runtimes (python/bootstrap.py); `python` the interpreter
-  // python3.x functions run on.
+  // python3.x functions run on; `io_pool` the I/O threads the environments' Runtime API
+  // endpoints run on (the server's own, so that an invocation and its runtime's answer often
+  // share a thread). REQUIRES: io_pool keeps running until StopAll() has returned.
   Execution(const Clock& clock, Scheduler& scheduler, std::string code_directory,
-            std::string runtimes_directory, std::string python);
+            std::string runtimes_directory, std::string python,
+            std::shared_ptr<net::IoPool> io_pool);
   ~Execution() override;
 
   // The URL functions reach this server at (HEADROOM_ENDPOINT_URL, AWS_ENDPOINT_URL).
@@ -84,6 +88,7 @@ class Execution : public core::EventSink {
   const std::string code_directory_;
   const std::string runtimes_directory_;
   const std::string python_;
+  const std::shared_ptr<net::IoPool> io_pool_;
   std::mutex mutex_;
   std::string endpoint_;                                      // guarded by mutex_
   std::map<Key, std::shared_ptr<exec::Environment>> environments_;  // guarded by mutex_

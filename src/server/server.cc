@@ -101,9 +101,10 @@ Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
                  settings_.metrics),
       lambda_(LambdaContext{registry_, code_, execution_, async_, scheduler_, settings_,
                             journal_.get(), write_mutex_, telemetry_}),
+      io_pool_(std::make_shared<net::IoPool>(0)),  // a thread per core
       scheduler_(*clock_),
       execution_(*clock_, scheduler_, (std::filesystem::path(settings_.data_dir) / "code").string(),
-                 HR_SOURCE_DIR "/runtimes", "/usr/bin/python3"),
+                 HR_SOURCE_DIR "/runtimes", "/usr/bin/python3", io_pool_),
       async_(*store_, scheduler_, *clock_),
       sns_(async_, *clock_),
       evaluator_(alarms_, telemetry_, registry_, async_, sns_, scheduler_, *clock_, journal_.get(), write_mutex_),
@@ -169,6 +170,7 @@ Status Server::Start() {
   net::ServerOptions options;
   options.host = settings_.host;
   options.port = settings_.port;
+  options.io_pool = io_pool_;
   options.handler = [this](net::Request&& request, net::Responder responder) {
     Handle(std::move(request), std::move(responder));
   };
@@ -211,6 +213,7 @@ void Server::Stop() {
   if (http_) http_->Stop(std::chrono::seconds(3));
   execution_.StopAll();  // no environment outlives the server
   scheduler_.Stop();     // nothing runs on what the destructor takes apart
+  io_pool_->Stop();      // after every server on it (the scheduler's dropped tasks may hold environments)
 }
 
 void Server::Handle(net::Request&& request, net::Responder responder) {

@@ -21,6 +21,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "net/http_server.h"
+#include "net/io_pool.h"
 #include "server/account_registry.h"
 #include "server/alarm_evaluator.h"
 #include "server/alarm_registry.h"
@@ -75,6 +76,9 @@ class Server {
   CodeStore code_;
   Telemetry telemetry_;
   LambdaService lambda_;
+  // The I/O threads of the API (http_) and of every environment's Runtime API endpoint
+  // (execution_); stopped last by Stop().
+  const std::shared_ptr<net::IoPool> io_pool_;
   // Declared after lambda_ so that it stops (joining its thread) before the context its
   // tasks use goes away.
   Scheduler scheduler_;
