@@ -45,6 +45,7 @@ struct Execution::Running {
   std::atomic<bool> finished{false};
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   Duration init;
+  Scheduler::TaskId timeout;  // set before the invocation is handed to its environment
 
   void Finish(InvocationResult result) {
     if (finished.exchange(true)) return;
@@ -259,7 +260,7 @@ void Execution::Dispatch(const std::shared_ptr<Running>& running) {
   const std::int64_t timeout_s = r.config.timeout;
   exec::InvocationRequest invocation;
   invocation.request_id = r.request_id;
-  invocation.payload = r.payload.empty() ? "{}" : r.payload;
+  invocation.payload = r.payload.empty() ? std::string("{}") : std::move(running->request.payload);
   invocation.invoked_function_arn = r.invoked_function_arn;
   invocation.deadline_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -270,18 +271,11 @@ void Execution::Dispatch(const std::shared_ptr<Running>& running) {
   invocation.trace_id = "Root=1-" + r.request_id.substr(0, 8) + "-" + r.request_id.substr(9, 4) +
                         r.request_id.substr(14, 4) + r.request_id.substr(19, 4) +
                         r.request_id.substr(24) + ";Sampled=0";
-  environment->Invoke(std::move(invocation), [running](exec::InvocationOutcome o) {
-    InvocationResult result;
-    result.payload = std::move(o.payload);
-    result.function_error = o.kind != exec::InvocationOutcome::Kind::kResponse;
-    result.reuse_environment = o.kind != exec::InvocationOutcome::Kind::kExited;
-    result.duration = Since(running->started);
-    result.log = std::move(o.log);
-    running->Finish(std::move(result));
-  });
-  // The Timeout runs on the server's clock.
+  // The Timeout runs on the server's clock. It is scheduled first, so that it can be cancelled
+  // by an answer that comes at once.
   std::weak_ptr<Running> weak = running;
-  scheduler_.At(clock_.Now() + Duration::Nanos(timeout_s * 1'000'000'000), [this, weak, timeout_s] {
+  running->timeout =
+      scheduler_.At(clock_.Now() + Duration::Nanos(timeout_s * 1'000'000'000), [this, weak, timeout_s] {
     auto running = weak.lock();
     if (!running || running->finished) return;
     if (auto env = running->environment.lock()) env->Kill();
@@ -295,6 +289,16 @@ void Execution::Dispatch(const std::shared_ptr<Running>& running) {
                                                            " Error: Task timed out after " +
                                                            seconds + " seconds");
     result.log = TimeoutLogLine(clock_.Now(), running->request.request_id, timeout_s);
+    running->Finish(std::move(result));
+  });
+  environment->Invoke(std::move(invocation), [this, running](exec::InvocationOutcome o) {
+    scheduler_.Cancel(running->timeout);
+    InvocationResult result;
+    result.payload = std::move(o.payload);
+    result.function_error = o.kind != exec::InvocationOutcome::Kind::kResponse;
+    result.reuse_environment = o.kind != exec::InvocationOutcome::Kind::kExited;
+    result.duration = Since(running->started);
+    result.log = std::move(o.log);
     running->Finish(std::move(result));
   });
 }

@@ -17,14 +17,25 @@ void Scheduler::Stop() {
   }
   stop_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
-  std::multimap<Timestamp, std::function<void()>> dropped;
+  std::map<Key, std::function<void()>> dropped;
   std::lock_guard<std::mutex> lock(mutex_);
   dropped.swap(tasks_);
 }
 
-void Scheduler::At(Timestamp when, std::function<void()> task) {
+Scheduler::TaskId Scheduler::At(Timestamp when, std::function<void()> task) {
   std::lock_guard<std::mutex> lock(mutex_);
-  tasks_.emplace(when, std::move(task));
+  const TaskId id{when, next_sequence_++};
+  tasks_.emplace(Key{id.when, id.sequence}, std::move(task));
+  return id;
+}
+
+void Scheduler::Cancel(TaskId task) {
+  std::function<void()> dropped;  // destroyed after the lock is released
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = tasks_.find(Key{task.when, task.sequence});
+  if (it == tasks_.end()) return;
+  dropped = std::move(it->second);
+  tasks_.erase(it);
 }
 
 void Scheduler::Run() {
@@ -32,7 +43,7 @@ void Scheduler::Run() {
   while (!stopping_) {
     std::vector<std::function<void()>> due;
     const Timestamp now = clock_.Now();
-    while (!tasks_.empty() && tasks_.begin()->first <= now) {
+    while (!tasks_.empty() && tasks_.begin()->first.first <= now) {
       due.push_back(std::move(tasks_.begin()->second));
       tasks_.erase(tasks_.begin());
     }

@@ -44,6 +44,22 @@ TEST(SchedulerTest, DueTasksRunAtOnceAndMayScheduleMore) {
   EXPECT_TRUE(WaitFor(ran, 2));
 }
 
+TEST(SchedulerTest, CancelledTasksNeverRunAndCancellingARunTaskIsHarmless) {
+  SteppedClock clock;
+  Scheduler scheduler(clock, Duration::Millis(1));
+  std::atomic<int> ran{0};
+  const Timestamp when = clock.Now() + Duration::Seconds(10);
+  const Scheduler::TaskId first = scheduler.At(when, [&] { ran += 1; });
+  const Scheduler::TaskId second = scheduler.At(when, [&] { ran += 10; });
+  scheduler.Cancel(first);
+  clock.Advance(Duration::Seconds(10));
+  EXPECT_TRUE(WaitFor(ran, 10));
+  scheduler.Cancel(second);
+  scheduler.Cancel(first);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(ran.load(), 10);
+}
+
 TEST(ClocksTest, MakeClockParsesTheSetting) {
   EXPECT_TRUE(MakeClock("real").ok());
   EXPECT_TRUE(MakeClock("manual").ok());
