@@ -136,12 +136,13 @@ void Environment::DispatchLocked() {
   current_id_ = r.request_id;
   log_offset_ = process_ ? process_->LogOffset() : 0;
   net::Response next = net::JsonResponse(200, std::move(r.payload));
-  next.headers.push_back({"Lambda-Runtime-Aws-Request-Id", r.request_id});
+  next.headers.reserve(6);
+  next.headers.push_back({"Lambda-Runtime-Aws-Request-Id", std::move(r.request_id)});
   next.headers.push_back({"Lambda-Runtime-Deadline-Ms", std::to_string(r.deadline_ms)});
-  next.headers.push_back({"Lambda-Runtime-Invoked-Function-Arn", r.invoked_function_arn});
-  next.headers.push_back({"Lambda-Runtime-Trace-Id", r.trace_id});
+  next.headers.push_back({"Lambda-Runtime-Invoked-Function-Arn", std::move(r.invoked_function_arn)});
+  next.headers.push_back({"Lambda-Runtime-Trace-Id", std::move(r.trace_id)});
   if (!r.client_context.empty()) {
-    next.headers.push_back({"Lambda-Runtime-Client-Context", r.client_context});
+    next.headers.push_back({"Lambda-Runtime-Client-Context", std::move(r.client_context)});
   }
   net::Responder responder = std::move(*waiting_);
   waiting_.reset();

@@ -261,13 +261,13 @@ void Execution::Dispatch(const std::shared_ptr<Running>& running) {
   exec::InvocationRequest invocation;
   invocation.request_id = r.request_id;
   invocation.payload = r.payload.empty() ? std::string("{}") : std::move(running->request.payload);
-  invocation.invoked_function_arn = r.invoked_function_arn;
+  invocation.invoked_function_arn = std::move(running->request.invoked_function_arn);
   invocation.deadline_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::system_clock::now().time_since_epoch())
           .count() +
       timeout_s * 1000;
-  invocation.client_context = r.client_context;
+  invocation.client_context = std::move(running->request.client_context);
   invocation.trace_id = "Root=1-" + r.request_id.substr(0, 8) + "-" + r.request_id.substr(9, 4) +
                         r.request_id.substr(14, 4) + r.request_id.substr(19, 4) +
                         r.request_id.substr(24) + ";Sampled=0";

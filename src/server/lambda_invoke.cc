@@ -50,9 +50,10 @@ std::string PlatformLog(std::string_view request_id, std::string_view version, s
   return log;
 }
 
-net::Response InvocationReply(const InvocationResult& o, const std::string& executed_version,
+net::Response InvocationReply(InvocationResult o, const std::string& executed_version,
                               const std::string* log_tail) {
-  net::Response r = JsonReply(200, o.payload);
+  net::Response r = JsonReply(200, std::move(o.payload));
+  r.headers.reserve(5);
   r.headers.push_back({"X-Amz-Executed-Version", executed_version});
   if (o.function_error) r.headers.push_back({"X-Amz-Function-Error", "Unhandled"});
   if (log_tail) r.headers.push_back({"X-Amz-Log-Result", EncodeBase64(*log_tail)});
@@ -141,7 +142,7 @@ void InvokeFunction(LambdaContext& ctx, const LambdaCall& call, net::Responder r
         tail_text = PlatformLog(request_id, o.executed_version, o.memory_size, o.result, o.cold);
         if (tail_text.size() > kLogTailBytes) tail_text.erase(0, tail_text.size() - kLogTailBytes);
       }
-      r = InvocationReply(o.result, o.executed_version, tail ? &tail_text : nullptr);
+      r = InvocationReply(std::move(o.result), o.executed_version, tail ? &tail_text : nullptr);
     }
     r.headers.push_back({"x-amzn-RequestId", request_id});
     held->Send(std::move(r));

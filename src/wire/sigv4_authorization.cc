@@ -1,5 +1,6 @@
 #include "wire/sigv4_authorization.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -85,6 +86,7 @@ bool IsImfFixdate(std::string_view s) {
 // ones dropped (so "a/b/" has 2 elements and "//" has none).
 std::vector<std::string_view> SplitDroppingTrailingEmpty(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
+  parts.reserve(static_cast<std::size_t>(std::count(s.begin(), s.end(), sep)) + 1);
   std::size_t start = 0;
   while (true) {
     const std::size_t end = s.find(sep, start);
@@ -206,9 +208,10 @@ SigV4ParseResult ParseSigV4Authorization(std::string_view header_value,
   auth.region = std::string(scope[2]);
   auth.service = std::string(scope[3]);
   auth.terminator = std::string(scope[4]);
-  for (std::string_view h : SplitDroppingTrailingEmpty(params.signed_headers, ';')) {
-    auth.signed_headers.emplace_back(h);
-  }
+  const std::vector<std::string_view> signed_headers =
+      SplitDroppingTrailingEmpty(params.signed_headers, ';');
+  auth.signed_headers.reserve(signed_headers.size());
+  for (std::string_view h : signed_headers) auth.signed_headers.emplace_back(h);
   auth.signature = std::string(params.signature);
   return auth;
 }
