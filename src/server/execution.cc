@@ -72,12 +72,14 @@ void Execution::SetEndpoint(std::string url) {
 }
 
 void Execution::StopAll() {
+  launcher_.Stop();  // no environment starts after this
   std::map<Key, std::shared_ptr<exec::Environment>> all;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     all.swap(environments_);
   }
-  all.clear();  // each destructor kills its process group and waits for it
+  for (auto& [key, environment] : all) environment->Kill();  // all die at once
+  all.clear();  // each destructor waits for its process group
 }
 
 StatusOr<exec::ProcessSpec> Execution::SpecFor(const ExecutionRequest& r, bool provisioned) {
@@ -146,9 +148,20 @@ void Execution::Run(ExecutionRequest request, std::function<void(InvocationResul
     Dispatch(running);
     return;
   }
-  // A new environment (a cold start, or a provisioned one started on first use).
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    starting_[key] = false;
+  }
+  launcher_.Post([this, running] { Start(running); });
+}
+
+// A new environment (a cold start, or a provisioned one started on first use), on launcher_.
+void Execution::Start(const std::shared_ptr<Running>& running) {
+  const ExecutionRequest& r = running->request;
+  const Key key{r.account_index, r.grant.environment};
   auto spec = SpecFor(r, r.grant.start == core::StartKind::kProvisioned);
   if (!spec.ok()) {
+    Abandon(key);
     InvocationResult result;
     result.function_error = true;
     result.reuse_environment = false;
@@ -174,6 +187,7 @@ void Execution::Run(ExecutionRequest request, std::function<void(InvocationResul
     running->Finish(std::move(result));
   }, io_pool_);
   if (!environment.ok()) {
+    Abandon(key);
     // AWS's words for a runtime that cannot be started (no bootstrap, not executable).
     InvocationResult result;
     result.function_error = true;
@@ -187,14 +201,31 @@ void Execution::Run(ExecutionRequest request, std::function<void(InvocationResul
     return;
   }
   running->environment = *environment;
-  std::shared_ptr<exec::Environment> previous;
+  Adopt(key, std::move(*environment));
+}
+
+void Execution::Adopt(Key key, std::shared_ptr<exec::Environment> environment) {
+  std::shared_ptr<exec::Environment> gone;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto& slot = environments_[key];
-    previous = std::move(slot);
-    slot = *environment;
+    auto it = starting_.find(key);
+    const bool retired = it != starting_.end() && it->second;
+    if (it != starting_.end()) starting_.erase(it);
+    if (retired) {
+      gone = std::move(environment);
+      gone->Kill();
+    } else {
+      auto& slot = environments_[key];
+      gone = std::move(slot);
+      slot = std::move(environment);
+    }
   }
-  if (previous) scheduler_.At(clock_.Now(), [previous] {});  // destroyed off its own threads
+  if (gone) scheduler_.At(clock_.Now(), [gone] {});  // destroyed off its own threads
+}
+
+void Execution::Abandon(Key key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  starting_.erase(key);
 }
 
 void Execution::Provision(ExecutionRequest request, const std::vector<core::EnvironmentId>& ids,
@@ -219,28 +250,38 @@ void Execution::Provision(ExecutionRequest request, const std::vector<core::Envi
     done(s);
   };
   if (ids.empty()) report(Status::Ok());
+  auto shared = std::make_shared<const ExecutionRequest>(std::move(request));
   for (core::EnvironmentId id : ids) {
-    auto spec = SpecFor(request, /*provisioned=*/true);
-    if (!spec.ok()) {
-      report(spec.status());
-      return;
-    }
-    auto environment = exec::Environment::Start(
-        std::move(*spec), "",
-        [report](const Status& s, const std::shared_ptr<exec::Environment>&) { report(s); },
-        io_pool_);
-    if (!environment.ok()) {
-      report(environment.status());
-      return;
-    }
-    std::shared_ptr<exec::Environment> previous;
+    const Key key{shared->account_index, id};
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto& slot = environments_[{request.account_index, id}];
-      previous = std::move(slot);
-      slot = std::move(*environment);
+      starting_[key] = false;
     }
-    if (previous) scheduler_.At(clock_.Now(), [previous] {});
+    launcher_.Post([this, shared, key, pending, report] {
+      {
+        std::lock_guard<std::mutex> lock(pending->mutex);
+        if (!pending->done) {  // an earlier environment failed: the config is FAILED
+          Abandon(key);
+          return;
+        }
+      }
+      auto spec = SpecFor(*shared, /*provisioned=*/true);
+      if (!spec.ok()) {
+        Abandon(key);
+        report(spec.status());
+        return;
+      }
+      auto environment = exec::Environment::Start(
+          std::move(*spec), "",
+          [report](const Status& s, const std::shared_ptr<exec::Environment>&) { report(s); },
+          io_pool_);
+      if (!environment.ok()) {
+        Abandon(key);
+        report(environment.status());
+        return;
+      }
+      Adopt(key, std::move(*environment));
+    });
   }
 }
 
@@ -308,7 +349,11 @@ void Execution::Retire(Key key) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = environments_.find(key);
-    if (it == environments_.end()) return;
+    if (it == environments_.end()) {
+      // Still starting: killed as soon as it exists (Adopt).
+      if (auto s = starting_.find(key); s != starting_.end()) s->second = true;
+      return;
+    }
     environment = std::move(it->second);
     environments_.erase(it);
   }

@@ -3,6 +3,7 @@
 // handlers) on execution environments (exec/environment.h), one per engine EnvironmentId.
 //
 // A cold start unpacks the code (exec/code_unpacker.h) into its task root, starts the runtime
+// (on a WorkQueue of its own, never on an I/O thread: provisioned environments start the same way)
 // with Lambda's standard environment plus the function's variables, and waits for its init;
 // the invocation is then handed to it. A warm start reuses the environment the engine chose.
 // The Timeout is enforced on the server's clock: past it the environment is killed and the
@@ -31,6 +32,7 @@
 #include "net/io_pool.h"
 #include "server/invocation_result.h"
 #include "server/scheduler.h"
+#include "server/work_queue.h"
 
 namespace hr::server {
 
@@ -80,6 +82,11 @@ class Execution : public core::EventSink {
   struct Running;
 
   StatusOr<exec::ProcessSpec> SpecFor(const ExecutionRequest& r, bool provisioned);
+  void Start(const std::shared_ptr<Running>& running);
+  // A started environment takes its slot (or is killed, if retired while it started).
+  void Adopt(Key key, std::shared_ptr<exec::Environment> environment);
+  // An environment that failed to start leaves starting_.
+  void Abandon(Key key);
   void Dispatch(const std::shared_ptr<Running>& running);
   void Retire(Key key);
 
@@ -92,7 +99,9 @@ class Execution : public core::EventSink {
   std::mutex mutex_;
   std::string endpoint_;                                      // guarded by mutex_
   std::map<Key, std::shared_ptr<exec::Environment>> environments_;  // guarded by mutex_
+  std::map<Key, bool> starting_;  // posted to launcher_, not yet started; true: retired meanwhile
   std::uint64_t scratch_counter_ = 0;                         // guarded by mutex_
+  WorkQueue launcher_;  // starts processes (unpack, fork, exec) off the I/O threads
 };
 
 }  // namespace hr::server

@@ -595,6 +595,25 @@ def test_provisioned_environment_is_initialised_ahead_and_spills_over(headroom, 
     assert "Init Duration" not in report_line(held.result())
 
 
+def test_many_provisioned_environments_start_in_the_background_and_go_with_their_config(headroom, lam):
+    """PC 20 on a python function: the put answers IN_PROGRESS while its environments start one
+    by one off the I/O threads (other calls are served meanwhile), and deleting the config at
+    once kills every environment, including those that were still to start."""
+    name = "real-" + uuid.uuid4().hex[:12]
+    lam.create_function(FunctionName=name, Runtime="python3.12", Handler="app.init_type", Role=ROLE,
+                        Code={"ZipFile": make_zip({"app.py": INIT_TYPE})}, Timeout=60, Publish=True)
+    r = lam.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1",
+                                               ProvisionedConcurrentExecutions=20)
+    assert r["Status"] == "IN_PROGRESS"
+    assert lam.get_function(FunctionName=name)["Configuration"]["FunctionName"] == name
+    wait_for(lambda: function_processes(name), what="the first provisioned environment to start")
+    lam.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="1")
+    wait_for(lambda: not function_processes(name), timeout=30,
+             what="every provisioned environment to go with its config")
+    time.sleep(1)  # any start still queued would show up now
+    assert function_processes(name) == []
+
+
 # ---- boto3 inside a function reaches this server -------------------------------------------
 
 BOTO3_INSIDE = """
