@@ -186,7 +186,8 @@ std::optional<net::Response> Dashboard::ServeAsset(const net::Request& request) 
   if (path == kPagePath || (path.size() == kPagePath.size() + 1 && path.substr(0, kPagePath.size()) == kPagePath &&
                              path.back() == '/')) {
     name = "index.html";
-  } else if (path == "/" && request.Header("Accept").find("text/html") != std::string_view::npos) {
+  } else if (target == "/" && request.Header("Accept").find("text/html") != std::string_view::npos) {
+    // Only a bare "/": a query there may be an AWS query-protocol call.
     name = "index.html";
   } else if (path.substr(0, kAssetPrefix.size()) == kAssetPrefix) {
     name = path.substr(kAssetPrefix.size());

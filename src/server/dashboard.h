@@ -42,8 +42,8 @@ class Dashboard {
   explicit Dashboard(DashboardContext context) : ctx_(std::move(context)) {}
 
   // The page or one of its assets when `request` asks for one (GET or HEAD of
-  // /_headroom/dashboard, /_headroom/dashboard/assets/<name>, or / with an Accept that
-  // names text/html); nullopt otherwise (the request is someone else's).
+  // /_headroom/dashboard, /_headroom/dashboard/assets/<name>, or of a bare / with an Accept
+  // that names text/html); nullopt otherwise (the request is someone else's).
   std::optional<net::Response> ServeAsset(const net::Request& request) const;
 
   // The endpoints under /_headroom/dashboard/ (above). `path` and `query` are the target's

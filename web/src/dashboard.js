@@ -6,6 +6,8 @@
 import uPlot from "uplot";
 
 const POLL_MS = 2000;
+// The page's own address: the server serves it at / only without a query string.
+const PAGE = "/_headroom/dashboard";
 const TOKEN_HEADER = "x-headroom-admin-token";
 const QUOTA_CODE = "L-B99A9384";
 const ALARM_LINE = 70;
@@ -29,7 +31,7 @@ const state = {
 if (params.has("token")) {
   sessionStorage.setItem("headroom-token", state.token);
   params.delete("token");
-  history.replaceState(null, "", location.pathname + (params.size ? "?" + params : ""));
+  history.replaceState(null, "", PAGE + (params.size ? "?" + params : ""));
 }
 
 function headers(extra = {}) {
@@ -46,7 +48,7 @@ function accountQuery() {
 function rememberView() {
   const q = accountQuery();
   if (state.window !== "900") q.set("window", state.window);
-  history.replaceState(null, "", location.pathname + (q.size ? "?" + q : ""));
+  history.replaceState(null, "", PAGE + (q.size ? "?" + q : ""));
 }
 
 // ---- polling --------------------------------------------------------------------------------
@@ -155,7 +157,9 @@ function renderPool(d) {
   gauge.setAttribute("aria-valuenow", pct.toFixed(1));
   gauge.setAttribute("aria-valuetext", `${fmtPct.format(pct)} % claimed: ${num(claimed)} of ${num(quota)}`);
   gauge.dataset.level = level(pct);
-  $("gauge-fill").setAttribute("stroke-dasharray", `${Math.min(pct, 100)} 100`);
+  const fill = $("gauge-fill");
+  fill.setAttribute("stroke-dasharray", `${Math.min(pct, 100)} 100`);
+  fill.style.visibility = pct > 0 ? "visible" : "hidden";  // a round cap would draw a dot at 0
   // The 70 % mark on the arc.
   const angle = Math.PI * (1 - ALARM_LINE / 100);
   const mark = $("gauge-mark");
@@ -217,7 +221,8 @@ function renderTrend(d) {
       legend: { show: true },
       cursor: { y: false },
       scales: { x: { time: true }, y: { range: () => [0, state.yMax] } },
-      axes: [axis, { ...axis, values: (u, ticks) => ticks.map((t) => `${t} %`) }],
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),  // UTC, as the header's time
+      axes: [axis, { ...axis, size: 56, values: (u, ticks) => ticks.map((t) => `${t} %`) }],
       series: [
         { value: (u, t) => (t == null ? "–" : new Date(t * 1000).toISOString().slice(11, 19)) },
         { label: "Utilisation", stroke: line, width: 2, fill: "rgba(37,99,235,0.12)", spanGaps: false,
