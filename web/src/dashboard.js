@@ -76,10 +76,17 @@ async function refresh() {
   state.timer = setTimeout(refresh, POLL_MS);
 }
 
+// The header's line; a problem is also announced to screen readers (the routine "Live" line
+// every 2 s is not).
 function setStatus(text, bad = false) {
   const s = $("status");
   s.textContent = text;
   s.classList.toggle("bad", bad);
+  if (bad) announce(text);
+}
+
+function announce(text) {
+  if ($("announce").textContent !== text) $("announce").textContent = text;
 }
 
 // ---- rendering ------------------------------------------------------------------------------
@@ -125,6 +132,7 @@ function renderAlarms(alarms) {
   const worst = sorted[0].state;
   const inAlarm = alarms.filter((a) => a.state === "ALARM").length;
   summary.textContent = worst === "ALARM" ? `ALARM (${inAlarm} of ${alarms.length})` : worst;
+  if (summary.dataset.state && summary.dataset.state !== worst) announce(`Alarm state: ${summary.textContent}`);
   summary.dataset.state = worst;
   list.replaceChildren(...sorted.map((a) => {
     const li = document.createElement("li");

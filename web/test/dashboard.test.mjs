@@ -320,6 +320,29 @@ test("the alarm state changes on the page when the alarm fires", async () => {
   }
 });
 
+test("the window and the account are chosen on the page", async () => {
+  await page.check('input[name=window][value="3600"]');
+  await waitForText("#trend-note", (t) => t.includes("maximum of each 60 s"), "the 1 h trend");
+  assert.match(page.url(), /window=3600/);
+  await page.check('input[name=window][value="86400"]');
+  await waitForText("#trend-note", (t) => t.includes("maximum of each 300 s"), "the 24 h trend");
+  assert.equal(await page.textContent("#totals-caption"), "in the last 24 hours");
+
+  // Another account and Region, once it has called the server, is in the selector.
+  const other = new LambdaClient({ ...clientConfig(server.url), region: "eu-west-1",
+    credentials: { accessKeyId: "210987654321", secretAccessKey: "secret" } });
+  const settings = await other.send(new GetAccountSettingsCommand({}));
+  other.destroy();
+  await page.waitForSelector('#account option[value="210987654321|eu-west-1"]', { state: "attached" });
+  await page.selectOption("#account", "210987654321|eu-west-1");
+  await waitForText("#functions tbody", (t) => t === "No functions in this account and Region.", "the other account");
+  assert.equal(number(await page.textContent("#unreserved")), settings.AccountLimit.UnreservedConcurrentExecutions);
+  assert.equal(await page.textContent("#claimed"), "0");
+  await page.selectOption("#account", `${ACCOUNT}|${REGION}`);
+  await page.check('input[name=window][value="900"]');
+  await waitForText("#claimed", (t) => t === String(CLAIMED + LATE), "the first account again");
+});
+
 test("a narrow screen needs no sideways scrolling", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(300);
