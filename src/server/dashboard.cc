@@ -254,6 +254,8 @@ net::Response Dashboard::Data(std::string_view query) {
       Stat("errors", "Errors", {}, "Sum", *period),
       Stat("throttles", "Throttles", {}, "Sum", *period),
   };
+  // Each function's four queries from first_function on, each config's three from first_config.
+  const std::size_t first_function = queries.size();
   for (std::size_t i = 0; i < functions.size(); ++i) {
     const std::vector<Dimension> fn{{"FunctionName", functions[i].name}};
     std::string id = "f";
@@ -263,6 +265,7 @@ net::Response Dashboard::Data(std::string_view query) {
     queries.push_back(Stat(id + "_errors", "Errors", fn, "Sum", whole));
     queries.push_back(Stat(id + "_throttles", "Throttles", fn, "Sum", whole));
   }
+  const std::size_t first_config = queries.size();
   for (std::size_t i = 0; i < provisioned.size(); ++i) {
     std::string resource_name = provisioned[i].function;
     resource_name.append(":").append(provisioned[i].config.qualifier);
@@ -288,19 +291,20 @@ net::Response Dashboard::Data(std::string_view query) {
 
   boost::json::array function_rows;
   for (std::size_t i = 0; i < functions.size(); ++i) {
-    const std::size_t at = 6 + 4 * i;
+    const std::size_t at = first_function + 4 * i;
+    const boost::json::value peak = MaxOf(r[at]);
     function_rows.push_back(boost::json::object{
         {"name", functions[i].name},
         {"reserved", functions[i].reserved ? boost::json::value(*functions[i].reserved) : boost::json::value(nullptr)},
         {"provisioned", functions[i].provisioned},
-        {"peak", MaxOf(r[at]).is_null() ? 0.0 : MaxOf(r[at]).to_number<double>()},
+        {"peak", peak.is_null() ? 0.0 : peak.to_number<double>()},
         {"invocations", SumOf(r[at + 1])},
         {"errors", SumOf(r[at + 2])},
         {"throttles", SumOf(r[at + 3])}});
   }
   boost::json::array provisioned_rows;
   for (std::size_t i = 0; i < provisioned.size(); ++i) {
-    const std::size_t at = 6 + 4 * functions.size() + 3 * i;
+    const std::size_t at = first_config + 3 * i;
     const engine::ProvisionedConfigView& pc = provisioned[i].config;
     provisioned_rows.push_back(boost::json::object{
         {"function", provisioned[i].function},
