@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: deps build test test-asan run bench clean
+.PHONY: deps build dashboard test test-asan run bench clean
 
 deps:
 	@scripts/install-deps
@@ -12,8 +12,13 @@ deps:
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
 
+# The binary, with the dashboard (web/) built and embedded in it (src/server/CMakeLists.txt).
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) --parallel $(JOBS)
+
+# The dashboard's assets alone (web/ bundled into $(BUILD)/src/server/web).
+dashboard: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) --target dashboard
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure --parallel $(JOBS)

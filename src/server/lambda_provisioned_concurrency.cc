@@ -17,15 +17,6 @@ namespace {
 
 constexpr const char* kInitFailure = "FUNCTION_ERROR_INIT_FAILURE";
 
-std::string_view StatusName(core::ProvisionedStatus s) {
-  switch (s) {
-    case core::ProvisionedStatus::kInProgress: return "IN_PROGRESS";
-    case core::ProvisionedStatus::kReady: return "READY";
-    case core::ProvisionedStatus::kFailed: return "FAILED";
-  }
-  return "FAILED";
-}
-
 // The config's fields in AWS's order; with its FunctionArn when listed.
 void WriteConfig(std::string* out, const engine::ProvisionedConfigView& v, bool with_arn) {
   wire::JsonObjectWriter w(out);
@@ -33,7 +24,7 @@ void WriteConfig(std::string* out, const engine::ProvisionedConfigView& v, bool 
   w.Int("RequestedProvisionedConcurrentExecutions", v.requested)
       .Int("AvailableProvisionedConcurrentExecutions", v.available)
       .Int("AllocatedProvisionedConcurrentExecutions", v.allocated)
-      .String("Status", StatusName(v.status));
+      .String("Status", ProvisionedStatusName(v.status));
   if (v.status == core::ProvisionedStatus::kFailed) w.String("StatusReason", v.status_reason);
   w.String("LastModified", FormatLambdaTimestamp(v.last_modified));
   w.Close();
@@ -44,6 +35,15 @@ std::string_view Qualifier(const LambdaCall& call) {
 }
 
 }  // namespace
+
+std::string_view ProvisionedStatusName(core::ProvisionedStatus s) {
+  switch (s) {
+    case core::ProvisionedStatus::kInProgress: return "IN_PROGRESS";
+    case core::ProvisionedStatus::kReady: return "READY";
+    case core::ProvisionedStatus::kFailed: return "FAILED";
+  }
+  return "FAILED";
+}
 
 namespace {
 

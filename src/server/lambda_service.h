@@ -115,6 +115,9 @@ void StartProvisioning(LambdaContext& ctx, const LambdaCall& call,
                        const engine::ProvisionedConfigView& config, const std::string& function,
                        const std::string& qualifier);
 
+// A provisioned config's Status as AWS spells it: IN_PROGRESS, READY or FAILED.
+std::string_view ProvisionedStatusName(core::ProvisionedStatus status);
+
 // Reply helpers shared by the handlers.
 net::Response JsonReply(unsigned status, std::string body);
 net::Response EmptyReply(unsigned status);

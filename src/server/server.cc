@@ -121,7 +121,9 @@ Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
               QuotaPolicy{settings_.quota_approval, settings_.quota_case_delay, settings_.quota_approval_delay,
                           static_cast<double>(settings_.quota_approval_ceiling)}),
       quotas_rpc_(wire::ServiceQuotasModel(), "servicequotas", {"application/x-amz-json-1.1", false, "Message", "ValidationException"},
-                  journal_.get(), write_mutex_, quotas_.Operations()) {
+                  journal_.get(), write_mutex_, quotas_.Operations()),
+      dashboard_(DashboardContext{registry_, telemetry_, alarms_, quotas_rpc_, *clock_, settings_.default_account,
+                                  settings_.default_region}) {
   async_.Attach(&lambda_.context());
 }
 
@@ -224,6 +226,8 @@ void Server::Handle(net::Request&& request, net::Responder responder) {
   std::string operation;
   if (target.substr(0, kCodePrefix.size()) == kCodePrefix) {
     response = ServeCode(target.substr(kCodePrefix.size()));
+  } else if (std::optional<net::Response> page = dashboard_.ServeAsset(request)) {
+    response = std::move(*page);
   } else if (target.substr(0, kAdminPrefix.size()) == kAdminPrefix) {
     response = HandleAdmin(request);
   } else if (request.Method() == "GET" && (target == "/metrics" || target.rfind("/metrics?", 0) == 0)) {
@@ -331,6 +335,7 @@ net::Response Server::HandleAdmin(const net::Request& request) {
     wire::JsonObjectWriter(&body).String("now", FormatLambdaTimestamp(stepped->Now())).Close();
     return JsonReply(200, std::move(body));
   }
+  if (path.rfind("/_headroom/dashboard/", 0) == 0) return dashboard_.HandleApi(method, path, query, request.Body());
   if (path == "/_headroom/sns/messages" && method == "GET") return JsonReply(200, sns_.MessageLog());
   if (path == "/_headroom/quota/requests" && method == "GET") return JsonReply(200, quotas_.RequestsJson());
   constexpr std::string_view kQuotaPrefix = "/_headroom/quota/requests/";

@@ -2,6 +2,7 @@
 // Server: `headroom serve`. It owns the clock, the engine (through the AccountRegistry), the
 // scheduler and the HTTP server, and sends each request to its service:
 //   /_headroom/code/ the deployment packages GetFunction's Code.Location points at;
+//   /_headroom/dashboard, its assets, and / for a browser: the dashboard (server/dashboard.h);
 //   /_headroom/...   the admin endpoints (health, clock, state), behind the admin token;
 //   GET /metrics     Prometheus text (server/prometheus.h);
 //   POST / with X-Amz-Target GraniteServiceVersion20100801.*, or a query-protocol form of
@@ -26,6 +27,7 @@
 #include "server/alarm_evaluator.h"
 #include "server/alarm_registry.h"
 #include "server/cloudwatch_service.h"
+#include "server/dashboard.h"
 #include "server/rpc_service.h"
 #include "server/sns_service.h"
 #include "server/telemetry.h"
@@ -93,6 +95,7 @@ class Server {
   RpcService sns_rpc_;
   ServiceQuotas quotas_;
   RpcService quotas_rpc_;
+  Dashboard dashboard_;
   std::int64_t housekeeping_ticks_ = 0;
   std::unique_ptr<net::HttpServer> http_;
 };
