@@ -1,6 +1,6 @@
 #pragma once
 // AlarmEvaluator: evaluates every alarm on the server's clock — every minute for periods of
-// 60 s or more, every 10 s for shorter ones, and once right after PutMetricAlarm — through
+// 60 s or more, every 10 s for shorter ones, and at the first 10 s tick after PutMetricAlarm — through
 // telemetry::EvaluateAlarm on the datapoints the metric store holds, and carries out the
 // actions of each transition (and of SetAlarmState):
 //   - a Lambda action becomes an async Invoke with CloudWatch's alarm event (spec §6.5), if
