@@ -51,6 +51,9 @@ int Serve(const std::string& config_path, const std::map<std::string, std::strin
   std::printf("headroom %s listening on http://%s:%u (clock %s)\n", HR_VERSION,
               settings.host.c_str(), (*server)->port(), settings.clock.c_str());
   std::fflush(stdout);
+  if (const std::string warning = hr::server::ExposureWarning(settings); !warning.empty()) {
+    std::fprintf(stderr, "%s\n", warning.c_str());
+  }
   int signal = 0;
   sigwait(&stop_signals, &signal);
   std::printf("headroom: signal %d, shutting down\n", signal);

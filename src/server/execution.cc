@@ -56,13 +56,14 @@ struct Execution::Running {
 
 Execution::Execution(const Clock& clock, Scheduler& scheduler, std::string code_directory,
                      std::string runtimes_directory, std::string python,
-                     std::shared_ptr<net::IoPool> io_pool)
+                     std::shared_ptr<net::IoPool> io_pool, const CredentialStore* credentials)
     : clock_(clock),
       scheduler_(scheduler),
       code_directory_(std::move(code_directory)),
       runtimes_directory_(std::move(runtimes_directory)),
       python_(std::move(python)),
-      io_pool_(std::move(io_pool)) {}
+      io_pool_(std::move(io_pool)),
+      credentials_(credentials) {}
 
 Execution::~Execution() { StopAll(); }
 
@@ -113,9 +114,16 @@ StatusOr<exec::ProcessSpec> Execution::SpecFor(const ExecutionRequest& r, bool p
   env["AWS_REGION"] = r.region;
   env["AWS_DEFAULT_REGION"] = r.region;
   env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + c.runtime;
-  env["AWS_ACCESS_KEY_ID"] = r.account;  // a 12-digit key: headroom reads the account from it
-  env["AWS_SECRET_ACCESS_KEY"] = "headroom";
-  env["AWS_SESSION_TOKEN"] = "headroom";
+  if (credentials_) {
+    FunctionCredential key = credentials_->ForFunction(r.account);
+    env["AWS_ACCESS_KEY_ID"] = std::move(key.access_key_id);
+    env["AWS_SECRET_ACCESS_KEY"] = std::move(key.secret_access_key);
+    env["AWS_SESSION_TOKEN"] = std::move(key.session_token);
+  } else {
+    env["AWS_ACCESS_KEY_ID"] = r.account;  // a 12-digit key: headroom reads the account from it
+    env["AWS_SECRET_ACCESS_KEY"] = "headroom";
+    env["AWS_SESSION_TOKEN"] = "headroom";
+  }
   env["LAMBDA_TASK_ROOT"] = task_root;
   env["LAMBDA_RUNTIME_DIR"] = runtimes_directory_;
   env["_HANDLER"] = c.handler;

@@ -30,6 +30,7 @@
 #include "engine/function_config.h"
 #include "exec/environment.h"
 #include "net/io_pool.h"
+#include "server/credentials.h"
 #include "server/invocation_result.h"
 #include "server/scheduler.h"
 #include "server/work_queue.h"
@@ -58,9 +59,12 @@ class Execution : public core::EventSink {
   // python3.x functions run on; `io_pool` the I/O threads the environments' Runtime API
   // endpoints run on (the server's own, so that an invocation and its runtime's answer often
   // share a thread). REQUIRES: io_pool keeps running until StopAll() has returned.
+  // `credentials`: with strict auth, where each environment's AWS_ACCESS_KEY_ID /
+  // AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN come from (a key that verifies for the function's
+  // account); nullptr in permissive mode, where the access key id is the account id itself.
   Execution(const Clock& clock, Scheduler& scheduler, std::string code_directory,
             std::string runtimes_directory, std::string python,
-            std::shared_ptr<net::IoPool> io_pool);
+            std::shared_ptr<net::IoPool> io_pool, const CredentialStore* credentials);
   ~Execution() override;
 
   // The URL functions reach this server at (HEADROOM_ENDPOINT_URL, AWS_ENDPOINT_URL).
@@ -96,6 +100,7 @@ class Execution : public core::EventSink {
   const std::string runtimes_directory_;
   const std::string python_;
   const std::shared_ptr<net::IoPool> io_pool_;
+  const CredentialStore* const credentials_;
   std::mutex mutex_;
   std::string endpoint_;                                      // guarded by mutex_
   std::map<Key, std::shared_ptr<exec::Environment>> environments_;  // guarded by mutex_

@@ -48,6 +48,30 @@ net::Response RpcService::Error(RpcProtocol protocol, std::string_view name, std
   return r;
 }
 
+net::Response RpcService::Refuse(RpcProtocol protocol, const wire::AuthFailure& failure,
+                                 std::string_view request_id) const {
+  std::string message = failure.exception == wire::kMissingAuthenticationTokenException
+                            ? std::string(wire::kJsonMissingAuthTokenMessage)
+                            : failure.message;
+  message += failure.detail;
+  net::Response r;
+  if (protocol == RpcProtocol::kQuery) {
+    const wire::RpcError error{std::string(failure.query_code), std::string(failure.query_code), failure.query_status,
+                               true};
+    r.status = error.status;
+    r.headers.push_back({"Content-Type", "text/xml"});
+    r.body = wire::EncodeQueryError(model_, error, message, request_id);
+    return r;
+  }
+  const wire::RpcError error{std::string(failure.query_code), std::string(failure.exception), failure.json_status,
+                             true};
+  r.status = error.status;
+  r.headers.push_back({"Content-Type", dialect_.content_type});
+  if (dialect_.query_compatible) r.headers.push_back({"x-amzn-query-error", wire::QueryErrorHeader(error)});
+  r.body = wire::EncodeJsonError(error, message);
+  return r;
+}
+
 net::Response RpcService::Serve(RpcProtocol protocol, std::string_view operation, std::string_view body,
                                 std::string_view account, std::string_view region, Timestamp now,
                                 std::string_view request_id) {

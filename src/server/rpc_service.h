@@ -24,6 +24,7 @@
 #include "server/journal.h"
 #include "server/request_id.h"
 #include "wire/service_model.h"
+#include "wire/sigv4_authorization.h"
 
 namespace hr::server {
 
@@ -83,6 +84,12 @@ class RpcService {
   net::Response Serve(RpcProtocol protocol, std::string_view operation, std::string_view body,
                       std::string_view account, std::string_view region, Timestamp now,
                       std::string_view request_id);
+  // An authentication failure (server/identity.h) in the protocol the client spoke: XML with
+  // the query protocol's code and status (InvalidClientTokenId 403, ...), or JSON with the
+  // exception as __type and the JSON status (400), plus x-amzn-query-error for a
+  // query-compatible service. The message is AWS's, with its detail appended; an absent
+  // signature reads "Request is missing Authentication Token", as Coral services word it.
+  net::Response Refuse(RpcProtocol protocol, const wire::AuthFailure& failure, std::string_view request_id) const;
   // Applies a journaled write again. Errors: kInternal when it no longer succeeds.
   Status Replay(const JournalEntry& entry);
 

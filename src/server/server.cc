@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "server/clocks.h"
-#include "server/identity.h"
 #include "server/prometheus.h"
 #include "base/iso_time.h"
 #include "server/request_id.h"
@@ -70,6 +69,11 @@ net::Response RenderTransportError(unsigned status, std::string_view reason) {
 
 StatusOr<std::unique_ptr<Server>> Server::Create(ServerSettings settings) {
   HR_ASSIGN_OR_RETURN(std::unique_ptr<Clock> clock, MakeClock(settings.clock));
+  CredentialStore credentials(RandomServerKey());
+  if (!settings.credentials.empty()) HR_RETURN_IF_ERROR(credentials.LoadFile(settings.credentials));
+  if (settings.strict_auth && settings.credentials.empty()) {
+    return Status(ErrorCode::kInvalidParameter, "--auth strict needs --credentials FILE (README, Authentication)");
+  }
   std::error_code ec;
   std::filesystem::create_directories(settings.data_dir, ec);
   if (ec) {
@@ -81,14 +85,16 @@ StatusOr<std::unique_ptr<Server>> Server::Create(ServerSettings settings) {
   std::unique_ptr<store::StateStore> state = std::move(sqlite);
   HR_ASSIGN_OR_RETURN(std::unique_ptr<Journal> journal, Journal::Open(*state));
   std::unique_ptr<Server> server(
-      new Server(std::move(settings), std::move(clock), std::move(state), std::move(journal)));
+      new Server(std::move(settings), std::move(credentials), std::move(clock), std::move(state), std::move(journal)));
   HR_RETURN_IF_ERROR(server->Restore());
   return server;
 }
 
-Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
+Server::Server(ServerSettings settings, CredentialStore credentials, std::unique_ptr<Clock> clock,
                std::unique_ptr<store::StateStore> store, std::unique_ptr<Journal> journal)
     : settings_(std::move(settings)),
+      credentials_(std::move(credentials)),
+      authenticator_(settings_, credentials_, wall_clock_),
       clock_(std::move(clock)),
       started_(clock_->Now()),
       registry_(TunablesFrom(settings_), *clock_, &execution_),
@@ -104,7 +110,8 @@ Server::Server(ServerSettings settings, std::unique_ptr<Clock> clock,
       io_pool_(std::make_shared<net::IoPool>(0)),  // a thread per core
       scheduler_(*clock_),
       execution_(*clock_, scheduler_, (std::filesystem::path(settings_.data_dir) / "code").string(),
-                 HR_SOURCE_DIR "/runtimes", "/usr/bin/python3", io_pool_),
+                 HR_SOURCE_DIR "/runtimes", "/usr/bin/python3", io_pool_,
+                 settings_.strict_auth ? &credentials_ : nullptr),
       async_(*store_, scheduler_, *clock_),
       sns_(async_, *clock_),
       evaluator_(alarms_, telemetry_, registry_, async_, sns_, scheduler_, *clock_, journal_.get(), write_mutex_),
@@ -235,16 +242,23 @@ void Server::Handle(net::Request&& request, net::Responder responder) {
     response.headers.push_back({"Content-Type", "text/plain; version=0.0.4; charset=utf-8"});
     response.body = PrometheusText(registry_, telemetry_);
   } else if (RpcService* service = RpcServiceFor(request, protocol, operation)) {
-    if (std::optional<Caller> caller = IdentifyCaller(request, settings_, &response)) {
+    const std::variant<Caller, wire::AuthFailure> identity = authenticator_.Identify(request, service->tag());
+    if (const auto* caller = std::get_if<Caller>(&identity)) {
       response = service->Serve(protocol, operation, request.Body(), caller->account, caller->region, clock_->Now(),
                                 request_id);
+    } else {
+      response = service->Refuse(protocol, std::get<wire::AuthFailure>(identity), request_id);
     }
-  } else if (std::optional<Caller> caller = IdentifyCaller(request, settings_, &response)) {
-    const std::string endpoint = "http://" + std::string(request.Header("Host"));
-    lambda_.Serve(LambdaRequest{request.Method(), target, request.Body(), caller->account,
-                                caller->region, endpoint, &request, request_id},
-                  std::move(responder));
-    return;
+  } else {
+    const std::variant<Caller, wire::AuthFailure> identity = authenticator_.Identify(request, "lambda");
+    if (const auto* caller = std::get_if<Caller>(&identity)) {
+      const std::string endpoint = "http://" + std::string(request.Header("Host"));
+      lambda_.Serve(LambdaRequest{request.Method(), target, request.Body(), caller->account, caller->region, endpoint,
+                                  &request, request_id},
+                    std::move(responder));
+      return;
+    }
+    response = LambdaAuthError(std::get<wire::AuthFailure>(identity));
   }
   response.headers.push_back({"x-amzn-RequestId", request_id});
   responder.Send(std::move(response));

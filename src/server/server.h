@@ -8,9 +8,10 @@
 //   POST / with X-Amz-Target GraniteServiceVersion20100801.*, or a query-protocol form of
 //                    Version 2010-08-01: CloudWatch; a form of Version 2010-03-31: SNS;
 //   POST / with X-Amz-Target ServiceQuotasV20190624.*: Service Quotas;
-//   anything else    the Lambda rest-json API, as the caller identified by its SigV4
-//                    credential (account from a 12-digit access key id, Region from the
-//                    credential scope; otherwise the configured defaults).
+//   anything else    the Lambda rest-json API.
+// The AWS APIs act as the caller server/identity.h identifies by its SigV4 credential (and,
+// with --auth strict, only for a request whose signature verifies); a refusal is rendered in
+// the protocol of the API addressed.
 // Every response carries x-amzn-RequestId.
 //
 // Construct, Start and Stop from one thread (app/). Handlers run on the I/O threads.
@@ -32,6 +33,9 @@
 #include "server/sns_service.h"
 #include "server/telemetry.h"
 #include "server/code_store.h"
+#include "server/clocks.h"
+#include "server/credentials.h"
+#include "server/identity.h"
 #include "server/journal.h"
 #include "server/lambda_service.h"
 #include "server/scheduler.h"
@@ -55,7 +59,7 @@ class Server {
   void Stop();
 
  private:
-  Server(ServerSettings settings, std::unique_ptr<Clock> clock,
+  Server(ServerSettings settings, CredentialStore credentials, std::unique_ptr<Clock> clock,
          std::unique_ptr<store::StateStore> store, std::unique_ptr<Journal> journal);
   // Rebuilds the engine from the journal.
   Status Restore();
@@ -69,6 +73,9 @@ class Server {
   RpcService* RpcServiceFor(const net::Request& request, RpcProtocol& protocol, std::string& operation);
 
   const ServerSettings settings_;
+  const CredentialStore credentials_;
+  const RealClock wall_clock_;  // what SigV4's clock-skew check compares with, whatever clock_ is
+  const Authenticator authenticator_;
   const std::unique_ptr<Clock> clock_;
   const Timestamp started_;
   AccountRegistry registry_;

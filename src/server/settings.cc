@@ -58,7 +58,7 @@ const std::vector<std::string_view>& SettingNames() {
   static const std::vector<std::string_view> kNames = {
       "host",           "port",           "data-dir",            "account-limit",
       "unreserved-min", "default-region", "default-account",     "pc-allocation-delay",
-      "clock",          "admin-token",    "metrics",             "metrics-retention",
+      "clock",          "admin-token",    "auth",                "credentials",     "metrics",             "metrics-retention",
       "metrics-high-resolution-retention", "metrics-max-series", "quota-approval",
       "quota-case-delay", "quota-approval-delay", "quota-approval-ceiling"};
   return kNames;
@@ -123,12 +123,25 @@ Status SetSetting(ServerSettings& s, std::string_view name, std::string_view val
     s.clock = std::string(value);
   } else if (name == "admin-token") {
     s.admin_token = std::string(value);
+  } else if (name == "auth") {
+    if (value != "strict" && value != "permissive") return Invalid(name, value, "expected strict or permissive");
+    s.strict_auth = value == "strict";
+  } else if (name == "credentials") {
+    s.credentials = std::string(value);
   } else {
     std::string message = "unknown setting ";
     message += name;
     return Status(ErrorCode::kInvalidParameter, std::move(message));
   }
   return Status::Ok();
+}
+
+std::string ExposureWarning(const ServerSettings& settings) {
+  const std::string_view host = settings.host;
+  const bool loopback = host.starts_with("127.") || host == "::1" || host == "localhost";
+  if (loopback || settings.strict_auth) return "";
+  return "headroom: warning: listening on " + settings.host +
+         " without --auth strict: anyone who can reach this port can act for any account";
 }
 
 Status ApplySettingsFile(ServerSettings& settings, const std::string& path) {

@@ -31,6 +31,8 @@ struct ServerSettings {
   Duration pc_allocation_delay = Duration::Seconds(2);  // AWS: about 2 minutes
   std::string clock = "real";                  // real | manual | scaled:F
   std::string admin_token;                     // empty: admin endpoints are open
+  bool strict_auth = false;                    // `auth`: strict | permissive (README, Authentication)
+  std::string credentials;                     // YAML file of access keys (server/credentials.h)
   bool metrics = true;                         // record the AWS/Lambda metrics
   Duration metrics_retention = Duration::Hours(24);                  // 1-minute data
   Duration metrics_high_resolution_retention = Duration::Hours(3);   // 1-second data
@@ -47,6 +49,11 @@ const std::vector<std::string_view>& SettingNames();
 // Parses `value` for setting `name` into `settings`. Durations accept "2s", "500ms", "2m", "3h" or
 // a bare number of seconds. Errors: kInvalidParameter naming the setting and the value.
 Status SetSetting(ServerSettings& settings, std::string_view name, std::string_view value);
+
+// The warning `headroom serve` prints when it listens beyond loopback (host not 127.x.x.x,
+// ::1 or localhost) without strict auth, where anyone who reaches the port may act for any
+// account; "" otherwise.
+std::string ExposureWarning(const ServerSettings& settings);
 
 // Applies a YAML file of `name: value` pairs. Errors: kInvalidParameter (unreadable file,
 // not a map, unknown name, bad value).

@@ -17,6 +17,31 @@ TEST(SettingsTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_FALSE(s.unreserved_min);
   EXPECT_EQ(s.pc_allocation_delay, Duration::Seconds(2));
   EXPECT_EQ(s.clock, "real");
+  EXPECT_FALSE(s.strict_auth);
+  EXPECT_EQ(s.credentials, "");
+}
+
+TEST(SettingsTest, WarnsWhenExposedWithoutStrictAuth) {
+  ServerSettings s;
+  EXPECT_EQ(ExposureWarning(s), "");
+  s.host = "0.0.0.0";
+  EXPECT_NE(ExposureWarning(s).find("listening on 0.0.0.0 without --auth strict"), std::string::npos);
+  s.strict_auth = true;
+  EXPECT_EQ(ExposureWarning(s), "");
+  s.strict_auth = false;
+  s.host = "::1";
+  EXPECT_EQ(ExposureWarning(s), "");
+}
+
+TEST(SettingsTest, AuthModeIsStrictOrPermissive) {
+  ServerSettings s;
+  ASSERT_TRUE(SetSetting(s, "auth", "strict").ok());
+  EXPECT_TRUE(s.strict_auth);
+  ASSERT_TRUE(SetSetting(s, "auth", "permissive").ok());
+  EXPECT_FALSE(s.strict_auth);
+  EXPECT_EQ(SetSetting(s, "auth", "none").code(), ErrorCode::kInvalidParameter);
+  ASSERT_TRUE(SetSetting(s, "credentials", "/etc/keys.yaml").ok());
+  EXPECT_EQ(s.credentials, "/etc/keys.yaml");
 }
 
 TEST(SettingsTest, OneParserForEverySetting) {

@@ -5,34 +5,12 @@
 #include <map>
 
 #include "base/iso_time.h"
+#include "wire/percent_encoding.h"
 
 namespace hr::wire {
 namespace {
 
 using Params = std::map<std::string, std::string, std::less<>>;
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string FormDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 Params ParseForm(std::string_view body) {
   Params params;
@@ -42,8 +20,8 @@ Params ParseForm(std::string_view body) {
     body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
     if (pair.empty()) continue;
     const std::size_t eq = pair.find('=');
-    params.insert_or_assign(FormDecode(pair.substr(0, eq)),
-                            eq == std::string_view::npos ? std::string() : FormDecode(pair.substr(eq + 1)));
+    params.insert_or_assign(PercentDecode(pair.substr(0, eq), true),
+                            eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), true));
   }
   return params;
 }

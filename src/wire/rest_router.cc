@@ -5,20 +5,15 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "wire/percent_encoding.h"
+
 namespace hr::wire {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Whether every '%' in `text` starts a two-hex-digit escape.
 bool WellFormed(std::string_view text) {
   for (std::size_t i = text.find('%'); i != std::string_view::npos; i = text.find('%', i + 3)) {
-    if (i + 2 >= text.size() || HexValue(text[i + 1]) < 0 || HexValue(text[i + 2]) < 0) {
+    if (i + 2 >= text.size() || HexDigitValue(text[i + 1]) < 0 || HexDigitValue(text[i + 2]) < 0) {
       return false;
     }
   }
@@ -32,7 +27,7 @@ char DecodeAt(std::string_view raw, std::size_t& i, bool plus_is_space) {
   const char c = raw[i];
   if (c == '%') {
     i += 2;
-    return static_cast<char>(HexValue(raw[i - 1]) * 16 + HexValue(raw[i]));
+    return static_cast<char>(HexDigitValue(raw[i - 1]) * 16 + HexDigitValue(raw[i]));
   }
   return c == '+' && plus_is_space ? ' ' : c;
 }

@@ -27,7 +27,7 @@ std::string_view TrimOws(std::string_view s) {
 
 AuthFailure Incomplete(std::string message) {
   return AuthFailure{kIncompleteSignatureException, kLambdaAuthStatus, kJsonAuthStatus,
-                     std::move(message)};
+                     std::move(message), "IncompleteSignature", 400, ""};
 }
 
 // The value of `n` ASCII digits at s[pos...], or nullopt. REQUIRES: pos + n <= s.size().
@@ -134,7 +134,17 @@ Params ReadParams(std::string_view rest) {
 
 AuthFailure MissingAuthenticationToken() {
   return AuthFailure{kMissingAuthenticationTokenException, kLambdaAuthStatus, kJsonAuthStatus,
-                     std::string(kLambdaMissingAuthTokenMessage)};
+                     std::string(kLambdaMissingAuthTokenMessage), "MissingAuthenticationToken", 403, ""};
+}
+
+AuthFailure InvalidSignature(std::string message, std::string detail) {
+  return AuthFailure{kInvalidSignatureException, kLambdaAuthStatus, kJsonAuthStatus, std::move(message),
+                     "SignatureDoesNotMatch", 403, std::move(detail)};
+}
+
+AuthFailure UnrecognizedClient() {
+  return AuthFailure{kUnrecognizedClientException, kLambdaAuthStatus, kJsonAuthStatus,
+                     std::string(kInvalidSecurityTokenMessage), "InvalidClientTokenId", 403, ""};
 }
 
 SigV4ParseResult ParseSigV4Authorization(std::string_view header_value,
@@ -216,10 +226,14 @@ SigV4ParseResult ParseSigV4Authorization(std::string_view header_value,
   return auth;
 }
 
+bool IsAccountId(std::string_view s) {
+  bool twelve_digits = s.size() == 12;
+  for (char c : s) twelve_digits = twelve_digits && IsDigit(c);
+  return twelve_digits;
+}
+
 std::string AccountForAccessKey(std::string_view access_key_id, std::string_view default_account) {
-  bool twelve_digits = access_key_id.size() == 12;
-  for (char c : access_key_id) twelve_digits = twelve_digits && IsDigit(c);
-  return std::string(twelve_digits ? access_key_id : default_account);
+  return std::string(IsAccountId(access_key_id) ? access_key_id : default_account);
 }
 
 }  // namespace hr::wire

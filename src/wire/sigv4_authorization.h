@@ -14,7 +14,7 @@
 //   * SigV4Authorization  -- the header's parts, syntactically complete. Nothing is verified:
 //                            the signature, clock skew, `host` in SignedHeaders and the credential
 //                            scope (region/service/terminator/date, spec §7.2 rows 4, 5, 8-11) are
-//                            the later verifier's job. In particular `region` is whatever the
+//                            the verifier's job (sigv4_verifier.h, strict mode). In particular `region` is whatever the
 //                            client put in its scope and may even be empty.
 //   * AuthFailure         -- AWS's error for a malformed header, spec §7.2 rows 1-3, 6, 7.
 // Pure: no I/O, no clocks, no allocation beyond the result; any thread.
@@ -66,11 +66,21 @@ struct SigV4Authorization {
 // exception, body message = message). Auth failures are not hr::ErrorCode (that enum is the
 // domain's); they exist only at the wire edge.
 struct AuthFailure {
-  std::string_view exception;  // "MissingAuthenticationTokenException" or
-                               // "IncompleteSignatureException" (static strings)
+  std::string_view exception;  // "MissingAuthenticationTokenException",
+                               // "IncompleteSignatureException", "InvalidSignatureException" or
+                               // "UnrecognizedClientException" (static strings)
   unsigned lambda_status;      // HTTP status Lambda (rest-json) answers: 403
   unsigned json_status;        // HTTP status JSON 1.0/1.1 services answer: 400
   std::string message;         // AWS's exact text (Lambda's, for row 1; see below)
+  // The query protocol's (SNS, CloudWatch query) name and status for the same failure, as
+  // AWS's common errors list them: MissingAuthenticationToken 403, IncompleteSignature 400,
+  // SignatureDoesNotMatch 403, InvalidClientTokenId 403. Query-compatible JSON services
+  // (CloudWatch) send it in x-amzn-query-error.
+  std::string_view query_code;
+  unsigned query_status;
+  // What JSON and query services append to the message (the canonical request and string to
+  // sign they expected, on a signature mismatch); Lambda does not. "" otherwise.
+  std::string detail;
 
   friend bool operator==(const AuthFailure&, const AuthFailure&) = default;
 };
@@ -86,6 +96,8 @@ inline constexpr std::string_view kSigV4Algorithm = "AWS4-HMAC-SHA256";
 inline constexpr std::string_view kMissingAuthenticationTokenException =
     "MissingAuthenticationTokenException";
 inline constexpr std::string_view kIncompleteSignatureException = "IncompleteSignatureException";
+inline constexpr std::string_view kInvalidSignatureException = "InvalidSignatureException";
+inline constexpr std::string_view kUnrecognizedClientException = "UnrecognizedClientException";
 // Row 1's message as Lambda sends it, and as Coral JSON 1.x services send it.
 inline constexpr std::string_view kLambdaMissingAuthTokenMessage = "Missing Authentication Token";
 inline constexpr std::string_view kJsonMissingAuthTokenMessage =
@@ -120,10 +132,20 @@ SigV4ParseResult ParseSigV4Authorization(std::string_view header_value,
 
 // The row-1 failure, for a server that refuses an absent header (SigV4Absent).
 AuthFailure MissingAuthenticationToken();
+// Rows 4, 5, 8 and 10 (InvalidSignatureException, 403 / 400 / SignatureDoesNotMatch 403) and
+// rows 9 and 11 (UnrecognizedClientException, 403 / 400 / InvalidClientTokenId 403), for the
+// verifier.
+AuthFailure InvalidSignature(std::string message, std::string detail = "");
+AuthFailure UnrecognizedClient();
+inline constexpr std::string_view kInvalidSecurityTokenMessage =
+    "The security token included in the request is invalid.";
 
 // The account a request acts for: an access key id of exactly 12 ASCII digits IS the account id
 // (the convention LocalStack and moto use for test credentials); anything else, including "",
 // maps to `default_account` (the server's configured account).
 std::string AccountForAccessKey(std::string_view access_key_id, std::string_view default_account);
+
+// Whether `s` is exactly 12 ASCII digits (an account id).
+bool IsAccountId(std::string_view s);
 
 }  // namespace hr::wire

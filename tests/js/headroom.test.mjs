@@ -6,6 +6,9 @@
 // sampling of the account's gauges follows that clock.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 import {
   CloudWatchClient,
@@ -14,7 +17,12 @@ import {
   InvalidParameterValueException,
   PutMetricAlarmCommand,
 } from "@aws-sdk/client-cloudwatch";
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+} from "@aws-sdk/client-lambda";
 
 import { ACCOUNT, Headroom, REGION, clientConfig, eventually, sleep, zip } from "./server.mjs";
 
@@ -199,4 +207,51 @@ test("a bad Period is InvalidParameterValue, as AWS reports it through the JS SD
   assert.equal(error.$response?.headers?.["x-amzn-query-error"], "InvalidParameterValue;Sender");
   assert.ok(error.$metadata.requestId, "a request id");
   assert.match(error.message, /Period/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Strict SigV4: the SDK's own signatures verify; a wrong secret is refused as AWS refuses it.
+
+test("with --auth strict, the JS SDK's signed requests pass and a wrong secret is refused", async () => {
+  const keysDir = mkdtempSync(path.join(tmpdir(), "headroom-e2e-js-keys-"));
+  const keys = path.join(keysDir, "credentials.yaml");
+  writeFileSync(keys, 'AKIAJSSDKSTRICT00001:\n  secret_access_key: "js-secret"\n  account_id: "555555555555"\n');
+  const strict = await Headroom.start(["--auth", "strict", "--credentials", keys]);
+  const config = (secretAccessKey) => ({
+    ...clientConfig(strict.url),
+    credentials: { accessKeyId: "AKIAJSSDKSTRICT00001", secretAccessKey },
+  });
+  const good = new LambdaClient(config("js-secret"));
+  const wrong = new LambdaClient(config("not-the-secret"));
+  const goodCw = new CloudWatchClient(config("js-secret"));
+  const wrongCw = new CloudWatchClient(config("not-the-secret"));
+  try {
+    const created = await good.send(new CreateFunctionCommand({
+      FunctionName: "js-strict",
+      Runtime: "provided.al2023",
+      Handler: "headroom.simulated",
+      Role: "arn:aws:iam::555555555555:role/headroom-e2e",
+      Code: { ZipFile: zip([["README.txt", "simulated\n"]]) },
+    }));
+    assert.equal(created.FunctionArn, `arn:aws:lambda:${REGION}:555555555555:function:js-strict`);
+    // A full ARN in the path: the SDK double-encodes it for the signature, as the server does.
+    const got = await good.send(new GetFunctionCommand({ FunctionName: created.FunctionArn }));
+    assert.equal(got.Configuration.FunctionName, "js-strict");
+    const alarms = await goodCw.send(new DescribeAlarmsCommand({}));
+    assert.equal(alarms.$metadata.httpStatusCode, 200);
+
+    const refused = await wrong.send(new GetFunctionCommand({ FunctionName: "js-strict" })).then(() => null, (e) => e);
+    assert.ok(refused, "a wrong secret was accepted");
+    assert.equal(refused.name, "InvalidSignatureException");
+    assert.equal(refused.$metadata.httpStatusCode, 403);
+    assert.match(refused.message, /^The request signature we calculated does not match the signature you provided\./);
+    const refusedCw = await wrongCw.send(new DescribeAlarmsCommand({})).then(() => null, (e) => e);
+    assert.ok(refusedCw, "a wrong secret was accepted by CloudWatch");
+    assert.equal(refusedCw.$metadata.httpStatusCode, 400);
+    assert.equal(refusedCw.$response?.headers?.["x-amzn-query-error"], "SignatureDoesNotMatch;Sender");
+  } finally {
+    for (const c of [good, wrong, goodCw, wrongCw]) c.destroy();
+    assert.equal(await strict.stop(), 0);
+    rmSync(keysDir, { recursive: true, force: true });
+  }
 });
