@@ -174,6 +174,10 @@ Status Server::Restore() {
 Server::~Server() { Stop(); }
 
 Status Server::Start() {
+  // Delayed work scheduled by the replay (provisioning, timers) runs from now on, not while
+  // Restore() held the store: a task journaling its outcome would wait for the store while the
+  // replay waited for the task's write lock.
+  scheduler_.Start();
   net::ServerOptions options;
   options.host = settings_.host;
   options.port = settings_.port;
