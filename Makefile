@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: deps build dashboard test test-asan run bench clean
+.PHONY: deps build dashboard test test-asan run bench soak clean
 
 deps:
 	@scripts/install-deps
@@ -33,6 +33,10 @@ run: build
 
 bench: build
 	$(BUILD)/bench/headroom_bench
+
+# SOAK_MINUTES (default 30) of mixed load; reports RSS and open descriptors (not part of test).
+soak: build
+	HEADROOM_BIN=$(BUILD)/headroom tests/soak/run
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

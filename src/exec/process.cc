@@ -15,6 +15,16 @@ namespace {
 
 constexpr std::size_t kLogKeep = 64 * 1024;
 
+// In the child, between fork and exec: every descriptor above stderr closes at exec (the
+// exec-error pipe must stay open until then). Async-signal-safe: system calls only.
+void CloseInheritedDescriptors() {
+  if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  struct rlimit files {};
+  getrlimit(RLIMIT_NOFILE, &files);
+  const rlim_t last = files.rlim_cur == RLIM_INFINITY || files.rlim_cur > 65536 ? 65536 : files.rlim_cur;
+  for (int fd = 3; fd < static_cast<int>(last); ++fd) fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Process>> Process::Start(ProcessSpec spec,
@@ -60,6 +70,12 @@ StatusOr<std::unique_ptr<Process>> Process::Start(ProcessSpec spec,
       struct rlimit data {spec.data_limit_bytes, spec.data_limit_bytes};
       setrlimit(RLIMIT_DATA, &data);
     }
+    // Only stdin, stdout and stderr reach the program: the server's sockets (its listener,
+    // clients' connections, other environments' Runtime API connections) and its database are
+    // not inherited. An inherited connection would outlive a killed server: its client would
+    // wait for an answer that never comes, and environments would wait on each other's
+    // Runtime API sockets instead of seeing them close.
+    CloseInheritedDescriptors();
     // A server that dies must not leave its environments behind.
     signal(SIGPIPE, SIG_DFL);
     execve(argv[0], argv.data(), envp.data());

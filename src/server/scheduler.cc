@@ -6,7 +6,9 @@
 namespace hr::server {
 
 Scheduler::Scheduler(const Clock& clock, Duration tick)
-    : clock_(clock), tick_(tick), thread_([this] { Run(); }) {}
+    : clock_(clock), tick_(tick) {}
+
+void Scheduler::Start() { thread_ = std::thread([this] { Run(); }); }
 
 Scheduler::~Scheduler() { Stop(); }
 

@@ -5,6 +5,8 @@
 // deadline: one background thread looks at the clock every `tick` (10 ms) and runs every task
 // that is due, in due-time order. Tasks run on that thread and must be short; they may call
 // At() (no lock is held while a task runs).
+// Nothing runs before Start(): tasks scheduled earlier (while the server replays its journal)
+// wait for it, so that no task runs concurrently with the replay that scheduled it.
 // At() and Cancel() are safe from any thread. Stop() (and the destructor) stops the thread;
 // tasks not yet due are dropped, and At() after Stop() keeps a task that never runs.
 
@@ -33,6 +35,8 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
+  // Starts the thread that runs the tasks. REQUIRES: called at most once, before Stop().
+  void Start();
   // Tasks due at the same time run in the order they were scheduled.
   TaskId At(Timestamp when, std::function<void()> task);
   // Drops `task` (destroying it on the calling thread) if it has not started to run; does

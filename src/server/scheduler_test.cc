@@ -22,6 +22,7 @@ bool WaitFor(const std::atomic<int>& value, int expected) {
 TEST(SchedulerTest, RunsTasksWhenTheSteppedClockReachesThem) {
   SteppedClock clock;
   Scheduler scheduler(clock, Duration::Millis(1));
+  scheduler.Start();
   std::atomic<int> ran{0};
   scheduler.At(clock.Now() + Duration::Seconds(10), [&] { ran += 1; });
   scheduler.At(clock.Now() + Duration::Seconds(20), [&] { ran += 10; });
@@ -36,6 +37,7 @@ TEST(SchedulerTest, RunsTasksWhenTheSteppedClockReachesThem) {
 TEST(SchedulerTest, DueTasksRunAtOnceAndMayScheduleMore) {
   SteppedClock clock;
   Scheduler scheduler(clock, Duration::Millis(1));
+  scheduler.Start();
   std::atomic<int> ran{0};
   scheduler.At(clock.Now(), [&] {
     ran += 1;
@@ -44,9 +46,21 @@ TEST(SchedulerTest, DueTasksRunAtOnceAndMayScheduleMore) {
   EXPECT_TRUE(WaitFor(ran, 2));
 }
 
+TEST(SchedulerTest, NothingRunsBeforeStart) {
+  SteppedClock clock;
+  Scheduler scheduler(clock, Duration::Millis(1));
+  std::atomic<int> ran{0};
+  scheduler.At(clock.Now(), [&] { ran += 1; });  // due at once, as a replayed write's task
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(ran.load(), 0);
+  scheduler.Start();
+  EXPECT_TRUE(WaitFor(ran, 1));
+}
+
 TEST(SchedulerTest, CancelledTasksNeverRunAndCancellingARunTaskIsHarmless) {
   SteppedClock clock;
   Scheduler scheduler(clock, Duration::Millis(1));
+  scheduler.Start();
   std::atomic<int> ran{0};
   const Timestamp when = clock.Now() + Duration::Seconds(10);
   const Scheduler::TaskId first = scheduler.At(when, [&] { ran += 1; });
@@ -81,6 +95,7 @@ TEST(ClocksTest, ScaledClockRunsFaster) {
 TEST(SchedulerTest, ATaskWhoseCapturesScheduleOnDestructionDoesNotDeadlock) {
   SteppedClock clock;
   Scheduler scheduler(clock, Duration::Millis(1));
+  scheduler.Start();
   std::atomic<int> ran{0};
   struct SchedulesWhenDestroyed {
     Scheduler* scheduler = nullptr;

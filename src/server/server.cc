@@ -31,9 +31,10 @@ net::Response AdminError(unsigned status, std::string_view message) {
   return JsonReply(status, std::move(body));
 }
 
-// AWS's request limits: CreateFunction and UpdateFunctionCode take up to 69,905,067 bytes
-// (a 50 MB zip, base64 in JSON; "Request must be smaller than 69905067 bytes for the
-// CreateFunction operation"); everything else fits Lambda's 6 MB payload limit.
+// AWS's request limits, per API; the max-request-bytes setting caps them all (net::Limits).
+// CreateFunction and UpdateFunctionCode take up to 69,905,067 bytes (a 50 MB zip, base64 in
+// JSON; "Request must be smaller than 69905067 bytes for the CreateFunction operation"); the
+// other Lambda operations fit Lambda's 6 MB payload limit.
 constexpr std::uint64_t kMaxCodeRequestBytes = 69'905'067;
 constexpr std::uint64_t kMaxRequestBytes = 6 * 1024 * 1024 + 64 * 1024;
 
@@ -41,11 +42,17 @@ constexpr std::uint64_t kMaxRequestBytes = 6 * 1024 * 1024 + 64 * 1024;
 // transport limit sits well above the 6 MB payload limit.
 constexpr std::uint64_t kMaxInvokeRequestBytes = 32 * 1024 * 1024;
 
+// CloudWatch, SNS and Service Quotas (POST /): CloudWatch's 1 MB, the largest of the three
+// (PutMetricData "is limited to 1 MB in size for HTTP POST requests"; an SNS message is at
+// most 256 KB).
+constexpr std::uint64_t kMaxRpcRequestBytes = 1024 * 1024;
+
 std::uint64_t BodyLimitFor(std::string_view method, std::string_view target) {
   const std::string_view path = target.substr(0, target.find('?'));
   if (method == "POST" && path.size() > 12 && path.substr(path.size() - 12) == "/invocations") {
     return kMaxInvokeRequestBytes;
   }
+  if (path == "/") return kMaxRpcRequestBytes;
   const bool create = method == "POST" && (path == "/2015-03-31/functions" ||
                                            path == "/2015-03-31/functions/");
   const bool update_code = method == "PUT" && path.rfind("/2015-03-31/functions/", 0) == 0 &&
@@ -176,6 +183,10 @@ Status Server::Restore() {
 Server::~Server() { Stop(); }
 
 Status Server::Start() {
+  // Delayed work scheduled by the replay (provisioning, timers) runs from now on, not while
+  // Restore() held the store: a task journaling its outcome would wait for the store while the
+  // replay waited for the task's write lock.
+  scheduler_.Start();
   net::ServerOptions options;
   options.host = settings_.host;
   options.port = settings_.port;
@@ -183,7 +194,7 @@ Status Server::Start() {
   options.handler = [this](net::Request&& request, net::Responder responder) {
     Handle(std::move(request), std::move(responder));
   };
-  options.limits.max_body_bytes = std::max(kMaxCodeRequestBytes, kMaxInvokeRequestBytes);
+  options.limits = settings_.http;
   options.body_limit = &BodyLimitFor;
   options.render_error = &RenderTransportError;
   http_ = std::make_unique<net::HttpServer>(std::move(options));

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <chrono>
 #include <cctype>
 
 namespace hr::server {
@@ -60,7 +61,9 @@ const std::vector<std::string_view>& SettingNames() {
       "unreserved-min", "default-region", "default-account",     "pc-allocation-delay",
       "clock",          "admin-token",    "auth",                "credentials",     "metrics",             "metrics-retention",
       "metrics-high-resolution-retention", "metrics-max-series", "quota-approval",
-      "quota-case-delay", "quota-approval-delay", "quota-approval-ceiling"};
+      "quota-case-delay", "quota-approval-delay", "quota-approval-ceiling", "max-header-bytes",
+      "max-request-bytes", "max-connections", "idle-timeout", "header-timeout", "body-timeout",
+      "send-timeout"};
   return kNames;
 }
 
@@ -121,6 +124,23 @@ Status SetSetting(ServerSettings& s, std::string_view name, std::string_view val
     const bool ok = value == "real" || value == "manual" || value.substr(0, 7) == "scaled:";
     if (!ok) return Invalid(name, value, "expected real, manual or scaled:F");
     s.clock = std::string(value);
+  } else if (name == "max-header-bytes" || name == "max-request-bytes" || name == "max-connections") {
+    auto n = ParseInt(value);
+    if (!n || *n <= 0 || (name == "max-header-bytes" && *n > 0xFFFF'FFFF)) {
+      return Invalid(name, value, "expected a positive integer");
+    }
+    if (name == "max-header-bytes") s.http.max_header_bytes = static_cast<std::uint32_t>(*n);
+    if (name == "max-request-bytes") s.http.max_body_bytes = static_cast<std::uint64_t>(*n);
+    if (name == "max-connections") s.http.max_connections = static_cast<std::size_t>(*n);
+  } else if (name == "idle-timeout" || name == "header-timeout" || name == "body-timeout" ||
+             name == "send-timeout") {
+    auto d = ParseDuration(value);
+    if (!d || d->nanos() <= 0) return Invalid(name, value, "expected a positive duration such as 10s or 500ms");
+    const std::chrono::milliseconds ms(d->nanos() / 1'000'000);
+    if (name == "idle-timeout") s.http.idle_timeout = ms;
+    if (name == "header-timeout") s.http.header_timeout = ms;
+    if (name == "body-timeout") s.http.body_timeout = ms;
+    if (name == "send-timeout") s.http.send_timeout = ms;
   } else if (name == "admin-token") {
     s.admin_token = std::string(value);
   } else if (name == "auth") {

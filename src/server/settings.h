@@ -17,6 +17,7 @@
 
 #include "base/status.h"
 #include "base/time.h"
+#include "net/limits.h"
 
 namespace hr::server {
 
@@ -41,6 +42,15 @@ struct ServerSettings {
   Duration quota_case_delay = Duration::Seconds(1);       // PENDING -> CASE_OPENED
   Duration quota_approval_delay = Duration::Seconds(5);   // CASE_OPENED -> APPROVED / DENIED
   std::int64_t quota_approval_ceiling = 10'000;          // `ceiling`: approved up to this value
+  // What the HTTP layer allows each client (README "Limits"): max-header-bytes, max-connections,
+  // idle-, header-, body- and send-timeout as net::Limits documents them; max-request-bytes is
+  // max_body_bytes, the cap on every request body, under which each API's own limit applies
+  // (server.cc). Its default is the largest request AWS takes (CreateFunction's 69,905,067).
+  net::Limits http = [] {
+    net::Limits l;
+    l.max_body_bytes = 69'905'067;
+    return l;
+  }();
 };
 
 // The names SetSetting accepts, in documentation order.

@@ -59,6 +59,30 @@ TEST(SettingsTest, OneParserForEverySetting) {
   EXPECT_EQ(*s.unreserved_min, 0);
 }
 
+TEST(SettingsTest, HttpLimits) {
+  ServerSettings s;
+  EXPECT_EQ(s.http.max_body_bytes, 69'905'067u);  // CreateFunction's limit: no request is larger
+  EXPECT_EQ(s.http.max_header_bytes, 16u * 1024);
+  ASSERT_TRUE(SetSetting(s, "max-header-bytes", "2048").ok());
+  ASSERT_TRUE(SetSetting(s, "max-request-bytes", "65536").ok());
+  ASSERT_TRUE(SetSetting(s, "max-connections", "16").ok());
+  ASSERT_TRUE(SetSetting(s, "idle-timeout", "500ms").ok());
+  ASSERT_TRUE(SetSetting(s, "header-timeout", "2s").ok());
+  ASSERT_TRUE(SetSetting(s, "body-timeout", "3").ok());
+  ASSERT_TRUE(SetSetting(s, "send-timeout", "1m").ok());
+  EXPECT_EQ(s.http.max_header_bytes, 2048u);
+  EXPECT_EQ(s.http.max_body_bytes, 65536u);
+  EXPECT_EQ(s.http.max_connections, 16u);
+  EXPECT_EQ(s.http.idle_timeout, std::chrono::milliseconds(500));
+  EXPECT_EQ(s.http.header_timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(s.http.body_timeout, std::chrono::milliseconds(3000));
+  EXPECT_EQ(s.http.send_timeout, std::chrono::milliseconds(60'000));
+  EXPECT_FALSE(SetSetting(s, "max-connections", "0").ok());
+  EXPECT_FALSE(SetSetting(s, "max-header-bytes", "8589934592").ok());
+  EXPECT_FALSE(SetSetting(s, "idle-timeout", "0s").ok());
+  EXPECT_FALSE(SetSetting(s, "body-timeout", "soon").ok());
+}
+
 TEST(SettingsTest, BadValuesAreRefusedWithTheirName) {
   ServerSettings s;
   Status bad = SetSetting(s, "port", "70000");
