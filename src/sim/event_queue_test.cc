@@ -19,7 +19,7 @@ TEST(EventQueue, PopsInTimeOrder) {
   }
 }
 
-TEST(EventQueue, SameInstantTickThenFinishThenControlThenArrivalThenPushOrder) {
+TEST(EventQueue, SameInstantTickThenFinishThenControlThenArrivalThenByIndex) {
   EventQueue q;
   q.Push(5, EventKind::kArrival, 1);
   q.Push(5, EventKind::kArrival, 2);
@@ -29,7 +29,7 @@ TEST(EventQueue, SameInstantTickThenFinishThenControlThenArrivalThenPushOrder) {
   q.Push(5, EventKind::kFinish, 6);
   q.Push(4, EventKind::kArrival, 7);
   std::vector<std::uint32_t> order;
-  while (!q.empty()) order.push_back(q.Pop().index);
+  while (!q.empty()) order.push_back(q.Pop().index());
   EXPECT_EQ(order, (std::vector<std::uint32_t>{7, 5, 4, 6, 3, 1, 2}));
 }
 
