@@ -1,43 +1,74 @@
 #include "sim/event_queue.h"
 
-namespace hr::sim {
+#include <algorithm>
 
-// Children of i are 4i+1 .. 4i+4: a quarter of a binary heap's depth, and a node's
-// children share one or two cache lines.
-void EventQueue::SiftUp(std::size_t i) {
-  const Event e = heap_[i];
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / 4;
-    if (!(e < heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    i = parent;
+namespace hr::sim {
+namespace {
+struct Later {
+  bool operator()(const Event& a, const Event& b) const { return b < a; }
+};
+}  // namespace
+
+EventQueue::EventQueue() : wheel_(kBuckets) {}
+
+void EventQueue::Push(std::int64_t at, EventKind kind, std::uint32_t index) {
+  const Event e{at, (static_cast<std::uint64_t>(kind) << 32) | index};
+  ++size_;
+  const std::int64_t b = at >> kShift;
+  if (b <= bucket_) {
+    // Into the bucket being consumed: keep it sorted (descending).
+    current_.insert(std::upper_bound(current_.begin(), current_.end(), e, Later()), e);
+  } else if (b < bucket_ + kBuckets) {
+    wheel_[static_cast<std::size_t>(b & (kBuckets - 1))].push_back(e);
+    ++in_wheel_;
+  } else {
+    PushHeap(e);
   }
-  heap_[i] = e;
 }
 
-void EventQueue::SiftDown(const Event& e) {
-  const std::size_t n = heap_.size();
-  std::size_t i = 0;
+void EventQueue::Advance() {
+  // REQUIRES: current_ is empty and size_ > 0.
   while (true) {
-    const std::size_t first = 4 * i + 1;
-    if (first >= n) break;
-    std::size_t best = first;
-    if (first + 4 <= n) {
-      // All four children: pick the least without branches.
-      const Event* c = &heap_[first];
-      const std::size_t a = c[1] < c[0] ? 1 : 0;
-      const std::size_t b = c[3] < c[2] ? 3 : 2;
-      best = first + (c[b] < c[a] ? b : a);
+    if (in_wheel_ == 0) {
+      // Nothing within the wheel: jump to the far heap's first bucket.
+      bucket_ = std::max(bucket_ + 1, far_.front().at >> kShift);
     } else {
-      for (std::size_t c = first + 1; c < n; ++c) {
-        if (heap_[c] < heap_[best]) best = c;
+      ++bucket_;
+    }
+    // Events the wheel now reaches leave the heap.
+    while (!far_.empty() && (far_.front().at >> kShift) < bucket_ + kBuckets) {
+      const Event e = PopHeap();
+      const std::int64_t b = e.at >> kShift;
+      if (b == bucket_) {
+        current_.push_back(e);
+      } else {
+        wheel_[static_cast<std::size_t>(b & (kBuckets - 1))].push_back(e);
+        ++in_wheel_;
       }
     }
-    if (!(heap_[best] < e)) break;
-    heap_[i] = heap_[best];
-    i = best;
+    std::vector<Event>& slot = wheel_[static_cast<std::size_t>(bucket_ & (kBuckets - 1))];
+    if (!slot.empty()) {
+      in_wheel_ -= slot.size();
+      current_.insert(current_.end(), slot.begin(), slot.end());
+      slot.clear();
+    }
+    if (!current_.empty()) {
+      std::sort(current_.begin(), current_.end(), Later());
+      return;
+    }
   }
-  heap_[i] = e;
+}
+
+void EventQueue::PushHeap(const Event& e) {
+  far_.push_back(e);
+  std::push_heap(far_.begin(), far_.end(), Later());
+}
+
+Event EventQueue::PopHeap() {
+  std::pop_heap(far_.begin(), far_.end(), Later());
+  const Event e = far_.back();
+  far_.pop_back();
+  return e;
 }
 
 }  // namespace hr::sim
