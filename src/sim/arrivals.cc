@@ -65,11 +65,16 @@ std::int64_t ArrivalGenerator::Next() {
   switch (p_.kind) {
     case ArrivalProcess::Kind::kConstant:
       if (p_.rate <= 0) return kNever;
-      t = p_.start + static_cast<std::int64_t>(static_cast<double>(index_++) * 1e9 / p_.rate);
+      {
+        const double offset = static_cast<double>(index_++) * 1e9 / p_.rate;
+        if (!(offset < kFarFuture)) return kNever;
+        t = p_.start + static_cast<std::int64_t>(offset);
+      }
       break;
     case ArrivalProcess::Kind::kPoisson: {
       if (p_.rate <= 0) return kNever;
       t = NextPoisson(p_.rate, static_cast<std::int64_t>(now_));
+      if (t == kNever) return kNever;
       now_ = static_cast<double>(t);
       break;
     }
@@ -91,6 +96,7 @@ std::int64_t ArrivalGenerator::Next() {
         const std::int64_t boundary = index_ < n ? p_.steps[index_].at : kNever;
         if (rate > 0) {
           const std::int64_t candidate = NextPoisson(rate, from);
+          if (candidate == kNever && boundary == kNever) return kNever;
           if (candidate < boundary) {
             t = candidate;
             break;
@@ -107,7 +113,7 @@ std::int64_t ArrivalGenerator::Next() {
       if (max_rate_ <= 0) return kNever;
       while (true) {
         now_ += rng_.Exponential() * 1e9 / max_rate_;
-        if (now_ >= static_cast<double>(p_.end)) return kNever;
+        if (now_ >= static_cast<double>(p_.end) || !(now_ < kFarFuture)) return kNever;
         const auto at = static_cast<std::int64_t>(now_);
         if (rng_.Uniform() * max_rate_ < p_.RateAt(at)) {
           t = at;

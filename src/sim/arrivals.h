@@ -59,8 +59,11 @@ class ArrivalGenerator {
 
  private:
   std::int64_t NextPoisson(double rate, std::int64_t from) {
-    return from + static_cast<std::int64_t>(rng_.Exponential() * 1e9 / rate);
+    const double gap = rng_.Exponential() * 1e9 / rate;
+    return gap < kFarFuture ? from + static_cast<std::int64_t>(gap) : kNever;
   }
+  // Gaps beyond this (about 30 years) are "never", which also keeps the casts defined.
+  static constexpr double kFarFuture = 1e18;
 
   const ArrivalProcess& p_;
   Rng rng_;

@@ -36,7 +36,10 @@ Duration Distribution::Sample(Rng& rng) const {
       break;
     }
   }
-  return Duration::Nanos(v <= 0 ? 0 : static_cast<std::int64_t>(v));
+  // At most about 30 years (a huge sigma can overflow): keeps the cast and `now + run` defined.
+  constexpr double kLongest = 1e18;
+  if (!(v > 0)) return Duration::Nanos(0);
+  return Duration::Nanos(v < kLongest ? static_cast<std::int64_t>(v) : static_cast<std::int64_t>(kLongest));
 }
 
 double Distribution::Mean() const {

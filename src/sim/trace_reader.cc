@@ -99,7 +99,7 @@ bool TraceReader::Next(TraceRecord& out) {
       if (line_ == 1) continue;  // a header
       return Fail("the timestamp '" + std::string(Trim(line.substr(0, c1))) + "' is not a number of seconds");
     }
-    if (seconds < 0) return Fail("the timestamp must not be negative");
+    if (!(seconds >= 0 && seconds <= 1e9)) return Fail("the timestamp must be from 0 to 1e9 seconds");
     std::string_view rest = line.substr(c1 + 1);
     const std::size_t c2 = rest.find(',');
     const std::string_view name = Trim(rest.substr(0, c2));
@@ -114,7 +114,7 @@ bool TraceReader::Next(TraceRecord& out) {
       double ms = 0;
       const std::string_view d = rest.substr(c2 + 1);
       if (!Trim(d).empty()) {
-        if (!ParseNumber(d, ms) || ms < 0) {
+        if (!ParseNumber(d, ms) || ms < 0 || ms > 1e12) {
           return Fail("the duration '" + std::string(Trim(d)) + "' is not a number of milliseconds");
         }
         out.duration = static_cast<std::int64_t>(std::llround(ms * 1e6));

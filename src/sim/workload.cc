@@ -74,6 +74,13 @@ double NonNegative(const YAML::Node& node, std::string_view what) {
   return v;
 }
 
+// A rate of requests per second.
+double RateOf(const YAML::Node& node, std::string_view what) {
+  const double v = NonNegative(node, what);
+  if (v > 1e8) Fail(node, std::string(what) + " must be at most 100000000 requests per second");
+  return v;
+}
+
 std::int64_t IntegerOf(const YAML::Node& node, std::string_view what, std::int64_t minimum, std::int64_t maximum) {
   const std::string text = ScalarOf(node, what);
   std::int64_t value = 0;
@@ -189,7 +196,7 @@ ArrivalProcess ArrivalOf(const YAML::Node& node) {
   if (kind == "constant" || kind == "poisson") {
     p.kind = kind == "constant" ? ArrivalProcess::Kind::kConstant : ArrivalProcess::Kind::kPoisson;
     AllowedKeys(v, kind, {"rate", "start", "end"});
-    p.rate = NonNegative(Required(v, "rate", kind), "rate");
+    p.rate = RateOf(Required(v, "rate", kind), "rate");
     window(v);
     return p;
   }
@@ -200,7 +207,7 @@ ArrivalProcess ArrivalOf(const YAML::Node& node) {
     if (!steps.IsSequence() || steps.size() == 0) Fail(steps, "steps must be a list of {at, rate}");
     for (const YAML::Node& s : steps) {
       AllowedKeys(s, "a step", {"at", "rate"});
-      RateStep step{TimeOf(Required(s, "at", "a step"), "at"), NonNegative(Required(s, "rate", "a step"), "rate")};
+      RateStep step{TimeOf(Required(s, "at", "a step"), "at"), RateOf(Required(s, "rate", "a step"), "rate")};
       if (!p.steps.empty() && step.at <= p.steps.back().at) Fail(s, "steps must be in increasing order of 'at'");
       p.steps.push_back(step);
     }
@@ -211,8 +218,8 @@ ArrivalProcess ArrivalOf(const YAML::Node& node) {
   if (kind == "ramp") {
     p.kind = ArrivalProcess::Kind::kRamp;
     AllowedKeys(v, "ramp", {"from", "to", "start", "end", "until"});
-    p.rate = NonNegative(Required(v, "from", "ramp"), "from");
-    p.rate_to = NonNegative(Required(v, "to", "ramp"), "to");
+    p.rate = RateOf(Required(v, "from", "ramp"), "from");
+    p.rate_to = RateOf(Required(v, "to", "ramp"), "to");
     if (v["start"]) p.start = TimeOf(v["start"], "start");
     p.ramp_end = TimeOf(Required(v, "end", "ramp"), "end");
     if (p.ramp_end <= p.start) Fail(v["end"], "the ramp's end must be after its start");
@@ -233,8 +240,8 @@ ArrivalProcess ArrivalOf(const YAML::Node& node) {
   if (kind == "diurnal") {
     p.kind = ArrivalProcess::Kind::kDiurnal;
     AllowedKeys(v, "diurnal", {"mean", "amplitude", "period", "peak_at", "start", "end"});
-    p.rate = NonNegative(Required(v, "mean", "diurnal"), "mean");
-    p.amplitude = NonNegative(Required(v, "amplitude", "diurnal"), "amplitude");
+    p.rate = RateOf(Required(v, "mean", "diurnal"), "mean");
+    p.amplitude = RateOf(Required(v, "amplitude", "diurnal"), "amplitude");
     p.period = v["period"] ? TimeOf(v["period"], "period") : Duration::Hours(24).nanos();
     if (p.period <= 0) Fail(v["period"], "period must be positive");
     const double peak = v["peak_at"] ? static_cast<double>(TimeOf(v["peak_at"], "peak_at")) : 0.0;
