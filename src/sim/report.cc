@@ -137,6 +137,7 @@ std::string ReportJson(const SimulationResult& r) {
                                     {"throttles_by_reason", Reasons(r.throttles_by_reason)}};
   o["peak"] = boost::json::object{{"claimed", r.peak_claimed},
                                   {"claimed_at_second", r.peak_claimed_second},
+                                  {"limit_then", r.peak_claimed_limit},
                                   {"concurrent", r.peak_concurrent},
                                   {"unreserved_busy", r.peak_unreserved_busy}};
   boost::json::array functions;
@@ -211,8 +212,8 @@ std::string ReportHtml(const SimulationResult& r, const TimelineChart& chart, co
   html += "<h1>" + Escape(title) + "</h1>\n<p>" + std::to_string(r.seconds) + " simulated seconds, seed " +
           std::to_string(r.seed) + ". " + std::to_string(r.requests) + " requests, " + std::to_string(r.admitted) +
           " admitted, " + std::to_string(r.throttled) + " throttled, " + std::to_string(r.cold_starts) +
-          " cold starts. Peak claimed " + std::to_string(r.peak_claimed) + " of " + std::to_string(r.limit_start) +
-          " at " + Clock(r.peak_claimed_second) + ".</p>\n";
+          " cold starts. Peak claimed " + std::to_string(r.peak_claimed) + " of a limit of " +
+          std::to_string(r.peak_claimed_limit) + " at " + Clock(r.peak_claimed_second) + ".</p>\n";
   html += "<h2>Claimed concurrency vs limit</h2>\n" + LineChart({limit, seventy, claimed}, points, chart.seconds_per_point());
   html += "<h2>Throttles over time</h2>\n" + LineChart({throttles}, points, chart.seconds_per_point());
   html += "<h2>Top consumers (peak concurrency)</h2>\n" + BarChart(top);
@@ -254,13 +255,13 @@ std::string SummaryTable(const SimulationResult& r) {
   char line[512];
   std::snprintf(line, sizeof line,
                 "simulated %lld s (seed %llu): %llu requests, %llu admitted, %llu throttled, %llu cold starts\n"
-                "limit %lld -> %lld, allocated %lld, peak claimed %lld at %s, peak concurrent %lld\n\n",
+                "limit %lld -> %lld, allocated %lld, peak claimed %lld (limit %lld) at %s, peak concurrent %lld\n\n",
                 static_cast<long long>(r.seconds), static_cast<unsigned long long>(r.seed),
                 static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.admitted),
                 static_cast<unsigned long long>(r.throttled), static_cast<unsigned long long>(r.cold_starts),
                 static_cast<long long>(r.limit_start), static_cast<long long>(r.limit_end),
                 static_cast<long long>(r.allocated), static_cast<long long>(r.peak_claimed),
-                Clock(r.peak_claimed_second).c_str(), static_cast<long long>(r.peak_concurrent));
+                static_cast<long long>(r.peak_claimed_limit), Clock(r.peak_claimed_second).c_str(), static_cast<long long>(r.peak_concurrent));
   out += line;
   std::snprintf(line, sizeof line, "%-24s %6s %6s %10s %10s %8s %9s %6s %7s  %s\n", "FUNCTION", "RC", "PC", "REQUESTS",
                 "THROTTLED", "COLD", "SPILLOVER", "PEAK", "PC UTIL", "THROTTLE REASONS");

@@ -243,6 +243,7 @@ void Simulation::Tick(std::int64_t now) {
   if (s.claimed > result_.peak_claimed) {
     result_.peak_claimed = s.claimed;
     result_.peak_claimed_second = s.second;
+    result_.peak_claimed_limit = s.limit;
   }
   result_.peak_concurrent = std::max(result_.peak_concurrent, s.concurrent);
   result_.peak_unreserved_busy = std::max(result_.peak_unreserved_busy, s.unreserved_busy);

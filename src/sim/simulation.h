@@ -91,6 +91,7 @@ struct SimulationResult {
   std::uint64_t cold_starts = 0;
   std::int64_t peak_claimed = 0;
   std::int64_t peak_claimed_second = 0;
+  std::int64_t peak_claimed_limit = 0;  // the limit in force then
   std::int64_t peak_concurrent = 0;
   std::int64_t peak_unreserved_busy = 0;
   std::vector<FunctionResult> functions;  // in workload order
