@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/simulate_command.h"
 #include "server/http_client.h"
 #include "server/server.h"
 #include "server/settings.h"
@@ -131,7 +132,22 @@ int main(int argc, char** argv) {
   quota->add_option("--endpoint", endpoint, "the server (env HEADROOM_ENDPOINT)");
   quota->add_option("--admin-token", token, "the server's admin token, when it has one");
 
+  CLI::App* simulate = app.add_subcommand("simulate", "Run the capacity simulator on a workload file (virtual time)");
+  hr::app::SimulateArgs sim_args;
+  std::uint64_t seed = 0;
+  simulate->add_option("workload", sim_args.workload, "the workload YAML file")->required();
+  simulate->add_option("--out", sim_args.out_dir, "write timeline.csv, report.json and report.html into this directory");
+  CLI::Option* seed_option = simulate->add_option("--seed", seed, "the random seed (overrides the file's)");
+  simulate->add_flag("--speed", sim_args.speed, "print the wall time and simulated invocations per second");
+  simulate->add_option("--from", sim_args.from,
+                       "start from a running server's configuration (URL) or a saved /_headroom/state dump (file)");
+  simulate->add_option("--admin-token", sim_args.admin_token, "the server's admin token, for --from URL");
+
   CLI11_PARSE(app, argc, argv);
+  if (simulate->parsed()) {
+    if (seed_option->count() > 0) sim_args.seed = seed;
+    return hr::app::RunSimulate(sim_args);
+  }
   if (serve->parsed()) return Serve(config_path, flags);
   if (quota->parsed()) return Quota(verb, request_id, endpoint, token);
   std::fputs(app.help().c_str(), stdout);

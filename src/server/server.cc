@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "server/admin_state.h"
 #include "server/clocks.h"
 #include "server/prometheus.h"
 #include "base/iso_time.h"
@@ -390,6 +391,7 @@ net::Response Server::HandleAdmin(const net::Request& request) {
           .Int("unreserved_busy", p.unreserved_busy)
           .Int("claimed", p.claimed)
           .Int("function_count", p.function_count)
+          .Raw("functions", AccountFunctionsJson(a))
           .Close();
     });
     accounts += ']';

@@ -19,10 +19,10 @@ BINARY = os.environ.get("HEADROOM_BIN", os.path.join(ROOT, "build", "headroom"))
 
 
 class Headroom:
-    def __init__(self, *extra_args, data_dir=None):
+    def __init__(self, *extra_args, data_dir=None, clock="manual"):
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="headroom-e2e-")
         self.proc = subprocess.Popen(
-            [BINARY, "serve", "--port", "0", "--clock", "manual", "--data-dir", self.data_dir,
+            [BINARY, "serve", "--port", "0", "--clock", clock, "--data-dir", self.data_dir,
              *extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         line = self.proc.stdout.readline()

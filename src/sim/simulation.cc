@@ -1,0 +1,427 @@
+#include "sim/simulation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "telemetry/lambda_metrics.h"
+#include "telemetry/metric_query.h"
+
+namespace hr::sim {
+namespace {
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+constexpr telemetry::OwnerId kOwner = 0;
+
+Timestamp At(std::int64_t nanos) { return Timestamp::FromUnixNanos(nanos); }
+
+core::Tunables TunablesOf(const Workload& w) {
+  core::Tunables t;
+  t.account_concurrency_limit = w.limit;
+  t.unreserved_minimum = w.unreserved_minimum;
+  t.keep_alive = w.keep_alive;
+  return t;
+}
+
+bool IsVersionNumber(std::string_view q) {
+  return !q.empty() && q.size() < 10 && std::all_of(q.begin(), q.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+Simulation::Simulation(const Workload& workload, SimulationOptions options)
+    : workload_(workload),
+      options_(std::move(options)),
+      engine_(TunablesOf(workload)),
+      store_(telemetry::MetricStoreOptions{Duration::Hours(3), Duration::Hours(24), 100'000}) {}
+
+Simulation::~Simulation() = default;
+
+StatusOr<std::unique_ptr<Simulation>> Simulation::Create(const Workload& workload, SimulationOptions options) {
+  std::unique_ptr<Simulation> sim(new Simulation(workload, std::move(options)));
+  HR_RETURN_IF_ERROR(sim->Build());
+  return sim;
+}
+
+Status Simulation::Build() {
+  const Workload& w = workload_;
+  const Timestamp t0 = At(0);
+  account_ = &engine_.AccountFor(w.account_id, w.region, t0);
+  result_.seed = w.seed;
+  result_.seconds = (w.length.nanos() + kSecond - 1) / kSecond;
+  functions_.resize(w.functions.size());
+  second_.resize(w.functions.size());
+  for (std::size_t i = 0; i < w.functions.size(); ++i) {
+    const FunctionSpec& spec = w.functions[i];
+    auto fail = [&](const Status& s) {
+      return Status(ErrorCode::kValidation, w.source + ":" + std::to_string(spec.mark.line) + ":" +
+                                                std::to_string(spec.mark.column) + ": function '" + spec.name +
+                                                "': " + s.message());
+    };
+    engine::FunctionConfig config;
+    config.handler = "headroom.simulated";
+    if (spec.timeout) {
+      config.timeout = static_cast<std::int32_t>(std::clamp<std::int64_t>(spec.timeout->nanos() / kSecond, 1, 900));
+    }
+    if (auto created = account_->CreateFunction(spec.name, t0, config); !created.ok()) return fail(created.status());
+    if (spec.reserved) {
+      if (auto s = account_->PutFunctionConcurrency(spec.name, *spec.reserved, t0); !s.ok()) return fail(s.status());
+    }
+    std::uint32_t published = 0;
+    for (const ProvisionedSpec& pc : spec.provisioned) {
+      if (IsVersionNumber(pc.qualifier)) {
+        const auto wanted = static_cast<std::uint32_t>(std::stoul(pc.qualifier));
+        while (published < wanted) {
+          auto v = account_->PublishVersion(spec.name, t0);
+          if (!v.ok()) return fail(v.status());
+          published = *v;
+        }
+      } else {
+        if (published == 0) {
+          auto v = account_->PublishVersion(spec.name, t0);
+          if (!v.ok()) return fail(v.status());
+          published = *v;
+        }
+        if (auto s = account_->CreateAlias(spec.name, pc.qualifier, std::to_string(published), t0); !s.ok()) {
+          return fail(s);
+        }
+      }
+      auto view = account_->PutProvisionedConcurrencyConfig(spec.name, pc.qualifier, pc.count, t0);
+      if (!view.ok()) return fail(view.status());
+      // The simulator initialises provisioned environments at once: READY from the start.
+      if (auto s = account_->CompleteProvisioning(view->ticket, true, "", t0); !s.ok()) return fail(s);
+    }
+    std::string invoke = spec.invoke;
+    if (invoke.empty() && !spec.provisioned.empty()) invoke = spec.provisioned.front().qualifier;
+    std::optional<std::string_view> qualifier;
+    if (!invoke.empty() && invoke != "$LATEST") qualifier = invoke;
+    auto target = account_->ResolveInvokeTarget(spec.name, qualifier);
+    if (!target.ok()) return fail(target.status());
+    FunctionState& f = functions_[i];
+    f.target = *target;
+    f.duration = &spec.duration;
+    f.init = &spec.init;
+    f.timeout = spec.timeout ? spec.timeout->nanos() : -1;
+    if (auto pc = account_->ProvisionedFor(f.target)) f.provisioned_allocated = pc->allocated;
+    f.rng = Rng::Split(w.seed, 1'000'000 + i);
+    FunctionResult r;
+    r.name = spec.name;
+    r.reserved = spec.reserved;
+    r.provisioned = f.provisioned_allocated;
+    r.invoked = qualifier ? std::string(*qualifier) : "";
+    result_.functions.push_back(std::move(r));
+  }
+  const engine::PoolView pool = account_->Pool();
+  result_.limit_start = result_.limit_end = pool.limit;
+  result_.unreserved_minimum = pool.unreserved_minimum;
+  result_.allocated = pool.allocated;
+
+  // Arrival sources; each has one pending arrival in the queue.
+  const std::int64_t end = w.length.nanos();
+  std::uint64_t stream = 0;
+  for (std::size_t i = 0; i < w.functions.size(); ++i) {
+    for (const ArrivalProcess& p : w.functions[i].traffic) {
+      sources_.push_back({ArrivalGenerator(p, Rng::Split(w.seed, stream++)), static_cast<std::uint32_t>(i)});
+    }
+  }
+  for (std::uint32_t s = 0; s < sources_.size(); ++s) {
+    const std::int64_t t = sources_[s].generator.Next();
+    if (t < end) queue_.Push(t, EventKind::kArrival, s);
+  }
+  if (w.trace) {
+    trace_ = std::make_unique<TraceReader>();
+    std::map<std::string, std::int64_t, std::less<>> index;
+    for (std::size_t i = 0; i < w.functions.size(); ++i) index[w.functions[i].name] = static_cast<std::int64_t>(i);
+    HR_RETURN_IF_ERROR(trace_->Open(w.trace->path, [index = std::move(index)](std::string_view name) -> std::int64_t {
+      auto it = index.find(name);
+      return it == index.end() ? -1 : it->second;
+    }));
+    if (trace_->Next(trace_next_)) {
+      if (trace_next_.at < end) queue_.Push(trace_next_.at, EventKind::kArrival, static_cast<std::uint32_t>(sources_.size()));
+    } else {
+      HR_RETURN_IF_ERROR(trace_->status());
+    }
+  }
+
+  auto feed = MetricFeed::For(w);
+  if (!feed.ok()) return feed.status();
+  feed_ = std::move(*feed);
+  for (const AlarmSpec& a : w.alarms) {
+    alarms_.push_back({&a, telemetry::AlarmState::kInsufficientData,
+                       telemetry::NextEvaluation(a.rule.period, t0)});
+    result_.alarms.push_back({a.name, {}});
+  }
+  queue_.Push(kSecond, EventKind::kTick, 0);
+  return Status::Ok();
+}
+
+void Simulation::Arrive(std::uint32_t function, std::int64_t now, std::int64_t duration) {
+  FunctionState& f = functions_[function];
+  FunctionResult& r = result_.functions[function];
+  FunctionSecond& second = second_[function];
+  ++r.requests;
+  const core::AdmissionDecision d = account_->Admit(f.target, /*synchronous=*/true, At(now));
+  if (!d.admitted()) {
+    ++r.throttled;
+    ++r.throttles_by_reason[static_cast<std::size_t>(d.throttle)];
+    ++second.throttles;
+    ++second_throttles_;
+    return;
+  }
+  ++r.admitted;
+  ++second.invocations;
+  ++second_invocations_;
+  std::int64_t run = duration >= 0 ? duration : f.duration->Sample(f.rng).nanos();
+  switch (d.grant.start) {
+    case core::StartKind::kProvisioned:
+      ++r.provisioned_starts;
+      ++second.provisioned_invocations;
+      second.provisioned_busy = std::max(second.provisioned_busy, ++f.provisioned_busy);
+      break;
+    case core::StartKind::kWarm:
+      ++r.warm_starts;
+      break;
+    case core::StartKind::kCold:
+      ++r.cold_starts;
+      ++second.cold_starts;
+      run += f.init->Sample(f.rng).nanos();
+      break;
+  }
+  if (d.grant.spillover) {
+    ++r.spillover;
+    ++second.spillover;
+  }
+  second.concurrency = std::max(second.concurrency, ++f.busy);
+  peak_busy_ = std::max(peak_busy_, ++busy_);
+  if (!account_->HasReservedConcurrency(f.target) && d.grant.start != core::StartKind::kProvisioned) {
+    const engine::PoolView pool = account_->Pool();
+    peak_claimed_ = std::max(peak_claimed_, pool.claimed);
+    peak_unreserved_busy_ = std::max(peak_unreserved_busy_, pool.unreserved_busy);
+  }
+  bool reuse = true;
+  if (f.timeout >= 0 && run > f.timeout) {
+    run = f.timeout;
+    reuse = false;  // a timed-out environment is not reused
+    ++r.timeouts;
+  }
+  std::uint32_t slot;
+  if (free_running_.empty()) {
+    slot = static_cast<std::uint32_t>(running_.size());
+    running_.push_back({d.grant, function, reuse});
+  } else {
+    slot = free_running_.back();
+    free_running_.pop_back();
+    running_[slot] = {d.grant, function, reuse};
+  }
+  queue_.Push(now + run, EventKind::kFinish, slot);
+}
+
+void Simulation::Finish(std::uint32_t slot, std::int64_t now) {
+  const Running& r = running_[slot];
+  FunctionState& f = functions_[r.function];
+  account_->Release(r.grant, At(now), r.reuse);
+  --f.busy;
+  --busy_;
+  if (r.grant.start == core::StartKind::kProvisioned) --f.provisioned_busy;
+  free_running_.push_back(slot);
+}
+
+void Simulation::Tick(std::int64_t now) {
+  const Timestamp t = At(now);
+  account_->ReclaimIdleEnvironments(t);
+  const engine::PoolView pool = account_->Pool();
+  SecondSample s;
+  s.second = (now - 1) / kSecond;  // the second this tick closes
+  s.limit = pool.limit;
+  s.claimed = std::max(peak_claimed_, pool.claimed);
+  s.unreserved = pool.unreserved;
+  s.unreserved_busy = std::max(peak_unreserved_busy_, pool.unreserved_busy);
+  s.concurrent = peak_busy_;
+  s.invocations = second_invocations_;
+  s.throttles = second_throttles_;
+  s.functions = second_;
+  if (s.claimed > result_.peak_claimed) {
+    result_.peak_claimed = s.claimed;
+    result_.peak_claimed_second = s.second;
+    result_.peak_claimed_limit = s.limit;
+  }
+  result_.peak_concurrent = std::max(result_.peak_concurrent, s.concurrent);
+  result_.peak_unreserved_busy = std::max(result_.peak_unreserved_busy, s.unreserved_busy);
+  for (std::size_t i = 0; i < second_.size(); ++i) {
+    FunctionResult& r = result_.functions[i];
+    r.peak_concurrency = std::max(r.peak_concurrency, second_[i].concurrency);
+    r.peak_provisioned_busy = std::max(r.peak_provisioned_busy, second_[i].provisioned_busy);
+    if (functions_[i].provisioned_allocated > 0) {
+      r.provisioned_utilisation_sum +=
+          static_cast<double>(second_[i].provisioned_busy) / static_cast<double>(functions_[i].provisioned_allocated);
+    }
+  }
+  feed_->Record(store_, kOwner, s);
+  if (options_.on_second) options_.on_second(s);
+  // The next second starts from the current levels.
+  for (std::size_t i = 0; i < second_.size(); ++i) {
+    second_[i] = FunctionSecond{};
+    second_[i].concurrency = functions_[i].busy;
+    second_[i].provisioned_busy = functions_[i].provisioned_busy;
+  }
+  peak_busy_ = busy_;
+  peak_claimed_ = pool.claimed;
+  peak_unreserved_busy_ = pool.unreserved_busy;
+  second_invocations_ = second_throttles_ = 0;
+  EvaluateAlarms(t);
+  if ((now / kSecond) % 600 == 0) store_.Trim(t);
+  if (options_.progress) options_.progress(static_cast<double>(now) / static_cast<double>(workload_.length.nanos()));
+}
+
+telemetry::AlarmEvaluation Simulation::Evaluate(const AlarmState& alarm, Timestamp now) const {
+  // As the server's evaluator reads an alarm's range (server/alarm_evaluator.cc).
+  const telemetry::AlarmRule& rule = alarm.spec->rule;
+  const std::int64_t period = rule.period.nanos();
+  const int range_size = telemetry::EvaluationRange(rule.evaluation_periods);
+  const Timestamp end = At(now.unix_nanos() - now.unix_nanos() % period);
+  const Timestamp start = end - Duration::Nanos(period * range_size);
+  std::vector<telemetry::PeriodValue> range;
+  for (int k = 0; k < range_size; ++k) range.push_back({start + Duration::Nanos(period * k), std::nullopt});
+  const double quota = static_cast<double>(account_->Pool().limit);
+  auto run = [&](const std::vector<telemetry::MetricQuery>& queries) {
+    telemetry::QueryEnvironment env;
+    env.start = start;
+    env.end = end;
+    env.fetch = [&](const telemetry::MetricStatQuery& q) {
+      telemetry::TimeSeries series;
+      std::optional<std::string_view> unit;
+      if (q.unit) unit = *q.unit;
+      for (const telemetry::Datapoint& p : store_.Query(kOwner, q.metric, start, end, q.period, q.statistic, unit)) {
+        series.timestamps.push_back(p.at);
+        series.values.push_back(p.value);
+      }
+      series.source = q.metric;
+      return series;
+    };
+    env.service_quota = [&](const telemetry::MetricId& id) -> std::optional<double> {
+      if (id.ns == telemetry::kLambdaNamespace && id.name == "ConcurrentExecutions" && id.dimensions.empty()) {
+        return quota;
+      }
+      return std::nullopt;
+    };
+    return telemetry::EvaluateQueries(queries, env);
+  };
+  auto place = [&](const telemetry::TimeSeries& series, bool counts) {
+    for (std::size_t i = 0; i < series.timestamps.size(); ++i) {
+      const std::int64_t k = (series.timestamps[i] - start).nanos() / period;
+      if (k < 0 || k >= range_size) continue;
+      if (counts) {
+        range[static_cast<std::size_t>(k)].sample_count = series.values[i];
+      } else {
+        range[static_cast<std::size_t>(k)].value = series.values[i];
+      }
+    }
+  };
+  if (auto results = run(alarm.spec->queries); results.ok()) {
+    for (const telemetry::QueryResult& r : *results) {
+      if (r.return_data) place(r.series, false);
+    }
+  }
+  if (alarm.spec->queries.size() == 1 && alarm.spec->queries[0].metric_stat && !rule.statistic.empty()) {
+    telemetry::MetricQuery count = alarm.spec->queries[0];
+    count.metric_stat->statistic = telemetry::Statistic{telemetry::StatisticKind::kSampleCount, 0};
+    if (auto counts = run({count}); counts.ok() && !counts->empty()) place(counts->front().series, true);
+  }
+  return telemetry::EvaluateAlarm(rule, alarm.state, range, now);
+}
+
+void Simulation::EvaluateAlarms(Timestamp now) {
+  for (std::size_t i = 0; i < alarms_.size(); ++i) {
+    AlarmState& a = alarms_[i];
+    if (a.next > now) continue;
+    a.next = telemetry::NextEvaluation(a.spec->rule.period, now);
+    const telemetry::AlarmEvaluation e = Evaluate(a, now);
+    if (e.state == a.state) continue;
+    result_.alarms[i].transitions.push_back({now.unix_seconds(), a.state, e.state, e.reason});
+    a.state = e.state;
+    if (a.state == telemetry::AlarmState::kAlarm) OnAlarm(a, now.unix_nanos());
+  }
+}
+
+void Simulation::OnAlarm(const AlarmState& alarm, std::int64_t now) {
+  const auto& policy = workload_.quota_policy;
+  if (!policy || policy->alarm != alarm.spec->name || quota_pending_) return;
+  const std::int64_t from = account_->Pool().limit;
+  std::int64_t to = static_cast<std::int64_t>(std::ceil(static_cast<double>(from) * policy->factor));
+  if (policy->maximum) to = std::min(to, *policy->maximum);
+  if (to <= from) return;
+  quota_pending_ = true;
+  result_.quota_changes.push_back({now / kSecond, -1, from, to});
+  queue_.Push(now + policy->delay.nanos(), EventKind::kControl,
+              static_cast<std::uint32_t>(result_.quota_changes.size() - 1));
+}
+
+Status Simulation::Run() {
+  const std::int64_t end = workload_.length.nanos();
+  const auto trace_source = static_cast<std::uint32_t>(sources_.size());
+  std::uint64_t events = 0;
+  while (!queue_.empty()) {
+    const Event e = queue_.Top();
+    if (e.at > end) break;
+    ++events;
+    if (e.kind() == EventKind::kArrival) {
+      // The source's next arrival replaces this one in the queue (one sift instead of two).
+      if (e.index() == trace_source) {
+        const TraceRecord record = trace_next_;
+        if (trace_->Next(trace_next_) && trace_next_.at < end) {
+          queue_.ReplaceTop(trace_next_.at, EventKind::kArrival, trace_source);
+        } else {
+          queue_.Pop();
+          if (!trace_->status().ok()) return trace_->status();
+        }
+        Arrive(record.function, e.at, record.duration);
+      } else {
+        Source& s = sources_[e.index()];
+        const std::int64_t next = s.generator.Next();
+        if (next < end) {
+          queue_.ReplaceTop(next, EventKind::kArrival, e.index());
+        } else {
+          queue_.Pop();
+        }
+        Arrive(s.function, e.at, -1);
+      }
+      continue;
+    }
+    queue_.Pop();
+    // The next finish's invocation is a random slot of the running table: fetch it early.
+    if (!queue_.empty() && queue_.Top().kind() == EventKind::kFinish) {
+      __builtin_prefetch(&running_[queue_.Top().index()]);
+    }
+    switch (e.kind()) {
+      case EventKind::kArrival:
+        break;  // handled above
+      case EventKind::kFinish:
+        Finish(e.index(), e.at);
+        break;
+      case EventKind::kControl: {
+        QuotaChange& q = result_.quota_changes[e.index()];
+        account_->SetConcurrencyLimit(q.to, At(e.at));
+        q.approved_at_second = e.at / kSecond;
+        quota_pending_ = false;
+        break;
+      }
+      case EventKind::kTick:
+        Tick(e.at);
+        if (e.at < end) queue_.Push(std::min(e.at + kSecond, end), EventKind::kTick, 0);
+        break;
+    }
+    if (e.kind() == EventKind::kTick && e.at >= end) break;
+  }
+  result_.events = events;
+  result_.limit_end = account_->Pool().limit;
+  for (const FunctionResult& f : result_.functions) {
+    result_.requests += f.requests;
+    result_.admitted += f.admitted;
+    result_.throttled += f.throttled;
+    result_.cold_starts += f.cold_starts;
+    for (std::size_t k = 0; k < kReasonCount; ++k) result_.throttles_by_reason[k] += f.throttles_by_reason[k];
+  }
+  return Status::Ok();
+}
+
+}  // namespace hr::sim

@@ -1,0 +1,128 @@
+#include "sim/trace_reader.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace hr::sim {
+namespace {
+
+constexpr std::size_t kChunk = 1 << 20;  // 1 MiB per read; a line may not be longer
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool ParseNumber(std::string_view s, double& out) {
+  s = Trim(s);
+  if (s.empty()) return false;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(out);
+}
+
+}  // namespace
+
+TraceReader::~TraceReader() {
+  if (file_ && owns_file_) std::fclose(file_);
+}
+
+Status TraceReader::Open(const std::string& path, Lookup lookup) {
+  path_ = path;
+  lookup_ = std::move(lookup);
+  if (path == "-") {
+    file_ = stdin;
+  } else {
+    file_ = std::fopen(path.c_str(), "rb");
+    owns_file_ = true;
+  }
+  if (!file_) {
+    status_ = Status(ErrorCode::kInvalidParameter, "cannot open trace " + path + ": " + std::strerror(errno));
+    return status_;
+  }
+  buffer_.resize(2 * kChunk);
+  return Status::Ok();
+}
+
+bool TraceReader::Fail(std::string message) {
+  status_ = Status(ErrorCode::kInvalidParameter, path_ + ":" + std::to_string(line_) + ": " + std::move(message));
+  return false;
+}
+
+bool TraceReader::ReadLine(std::string_view& line) {
+  while (true) {
+    const char* start = buffer_.data() + begin_;
+    const void* nl = std::memchr(start, '\n', end_ - begin_);
+    if (nl) {
+      const char* stop = static_cast<const char*>(nl);
+      line = std::string_view(start, static_cast<std::size_t>(stop - start));
+      begin_ += line.size() + 1;
+      return true;
+    }
+    if (eof_) {
+      if (begin_ == end_) return false;
+      line = std::string_view(start, end_ - begin_);  // a last line without newline
+      begin_ = end_;
+      return true;
+    }
+    // Move the partial line to the front and read another chunk after it.
+    const std::size_t partial = end_ - begin_;
+    if (partial >= kChunk) {
+      status_ = Status(ErrorCode::kInvalidParameter,
+                       path_ + ":" + std::to_string(line_ + 1) + ": line longer than 1 MiB");
+      return false;
+    }
+    std::memmove(buffer_.data(), start, partial);
+    begin_ = 0;
+    end_ = partial;
+    const std::size_t got = std::fread(buffer_.data() + end_, 1, kChunk, file_);
+    end_ += got;
+    if (got < kChunk) eof_ = true;
+  }
+}
+
+bool TraceReader::Next(TraceRecord& out) {
+  if (!file_ || !status_.ok()) return false;
+  std::string_view line;
+  while (ReadLine(line)) {
+    ++line_;
+    if (Trim(line).empty()) continue;
+    const std::size_t c1 = line.find(',');
+    if (c1 == std::string_view::npos) {
+      if (line_ == 1) continue;  // a header
+      return Fail("expected timestamp,function[,duration_ms]");
+    }
+    double seconds = 0;
+    if (!ParseNumber(line.substr(0, c1), seconds)) {
+      if (line_ == 1) continue;  // a header
+      return Fail("the timestamp '" + std::string(Trim(line.substr(0, c1))) + "' is not a number of seconds");
+    }
+    if (!(seconds >= 0 && seconds <= 1e9)) return Fail("the timestamp must be from 0 to 1e9 seconds");
+    std::string_view rest = line.substr(c1 + 1);
+    const std::size_t c2 = rest.find(',');
+    const std::string_view name = Trim(rest.substr(0, c2));
+    const std::int64_t index = lookup_(name);
+    if (index < 0) return Fail("unknown function '" + std::string(name) + "'");
+    out.at = static_cast<std::int64_t>(std::llround(seconds * 1e9));
+    if (out.at < last_at_) return Fail("timestamps must not decrease");
+    last_at_ = out.at;
+    out.function = static_cast<std::uint32_t>(index);
+    out.duration = -1;
+    if (c2 != std::string_view::npos) {
+      double ms = 0;
+      const std::string_view d = rest.substr(c2 + 1);
+      if (!Trim(d).empty()) {
+        if (!ParseNumber(d, ms) || ms < 0 || ms > 1e12) {
+          return Fail("the duration '" + std::string(Trim(d)) + "' is not a number of milliseconds");
+        }
+        out.duration = static_cast<std::int64_t>(std::llround(ms * 1e6));
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
+}  // namespace hr::sim
