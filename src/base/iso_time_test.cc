@@ -31,7 +31,8 @@ TEST(IsoTimeTest, ParsesWhatClientsSend) {
   }
 }
 
-// Found by fuzz_query_form: "9999-12-31" overflowed the int64 nanoseconds (undefined behaviour).
+// Found while writing the fuzz targets ("9999-12-31" overflowed the int64 nanoseconds, undefined
+// behaviour); fuzz_query_form reproduces it with fuzz/corpus/query_form/regress-iso-year-9999.
 TEST(IsoTimeTest, RefusesYearsATimestampCannotHold) {
   for (const char* far : {"9999-12-31T23:59:59Z", "2262-06-01", "1677-01-01T00:00:00Z", "0000-01-01"}) {
     EXPECT_FALSE(ParseIsoTimestamp(far).has_value()) << far;

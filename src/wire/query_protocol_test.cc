@@ -30,8 +30,8 @@ TEST(QueryProtocolTest, ReadsListsOfStructuresNumbersAndTimestamps) {
   EXPECT_EQ(queries[1].at("Expression").as_string(), "SERVICE_QUOTA(m1)");
 }
 
-// Found by fuzz_query_form: a timestamp a Timestamp cannot hold (a far year, or epoch seconds
-// such as 1e300) was undefined behaviour downstream; it is an invalid value.
+// Found while writing the fuzz targets: a timestamp a Timestamp cannot hold (a far year, or
+// epoch seconds such as 1e300) was undefined behaviour downstream; it is an invalid value.
 TEST(QueryProtocolTest, RefusesTimestampsOutOfRange) {
   for (const char* far : {"9999-12-31T00%3A00%3A00Z", "1e300", "inf", "nan"}) {
     auto request = DecodeQueryRequest(

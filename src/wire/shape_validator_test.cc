@@ -335,8 +335,9 @@ TEST(ShapeValidatorTest, TypeMismatchWordings) {
             "<type mismatch: STRING_VALUE can not be converted to an Integer>");
 }
 
-// Found by fuzz_cloudwatch_json: epoch seconds a Timestamp cannot hold reached the handlers'
-// int64 conversion (undefined behaviour); the deserializer refuses them.
+// Found while writing the fuzz targets: epoch seconds a Timestamp cannot hold reached the handlers'
+// int64 conversion (undefined behaviour: GetMetricData with StartTime 1e300 aborted the sanitized
+// server); the deserializer refuses them.
 TEST(ShapeValidatorTest, TimestampOutOfRangeIsATypeMismatch) {
   const ServiceModel& model = CloudWatchModel();
   const Operation* op = model.FindOperation("GetMetricStatistics");
