@@ -31,3 +31,17 @@ function(hr_cc_binary)
   target_include_directories(${ARG_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
 endfunction()
+
+# hr_fuzz_target(NAME http_request DEPS hr::net hr::wire)
+#   builds libFuzzer target fuzz_<NAME> from fuzz/fuzz_<NAME>.cc (only with HR_FUZZ=ON) and
+#   registers ctest fuzz_corpus_<NAME>, which runs it once over every input of
+#   fuzz/corpus/<NAME>/ (the seeds and every crash found so far stay fixed).
+function(hr_fuzz_target)
+  cmake_parse_arguments(ARG "" "NAME" "DEPS" ${ARGN})
+  add_executable(fuzz_${ARG_NAME} ${PROJECT_SOURCE_DIR}/fuzz/fuzz_${ARG_NAME}.cc)
+  target_include_directories(fuzz_${ARG_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/fuzz)
+  target_link_libraries(fuzz_${ARG_NAME} PRIVATE ${ARG_DEPS})
+  target_link_options(fuzz_${ARG_NAME} PRIVATE -fsanitize=fuzzer)
+  add_test(NAME fuzz_corpus_${ARG_NAME}
+           COMMAND fuzz_${ARG_NAME} -runs=0 ${PROJECT_SOURCE_DIR}/fuzz/corpus/${ARG_NAME})
+endfunction()

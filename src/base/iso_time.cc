@@ -8,6 +8,11 @@ namespace {
 
 constexpr std::int64_t kMillisPerDay = 86'400'000;
 
+// The epoch seconds a Timestamp holds (int64 nanoseconds: +-9.22e9 s), less a margin for zone
+// offsets, fractions and the periods added to a query's range: about 1678-07 to 2261-07.
+constexpr std::int64_t kMaxSeconds = 9'200'000'000;
+constexpr std::int64_t kMinSeconds = -kMaxSeconds;
+
 // Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
 void CivilFromDays(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
   z += 719468;
@@ -123,7 +128,16 @@ std::optional<Timestamp> ParseIsoTimestamp(std::string_view s) {
     nanos -= offset_minutes * 60 * 1'000'000'000;
   }
   const std::int64_t seconds = DaysFromCivil(year, month, day) * 86'400 + hour * 3600 + minute * 60 + second;
+  if (seconds < kMinSeconds || seconds > kMaxSeconds) return std::nullopt;
   return Timestamp::FromUnixNanos(seconds * 1'000'000'000 + nanos);
+}
+
+std::optional<Timestamp> TimestampFromUnixSeconds(double seconds) {
+  // Also false for NaN.
+  if (!(seconds >= static_cast<double>(kMinSeconds) && seconds <= static_cast<double>(kMaxSeconds))) {
+    return std::nullopt;
+  }
+  return Timestamp::FromUnixNanos(static_cast<std::int64_t>(seconds * 1e9));
 }
 
 }  // namespace hr

@@ -20,8 +20,13 @@ std::string FormatLambdaTimestamp(Timestamp t);  // ...T05:31:21.123+0000
 std::string FormatIsoMillis(Timestamp t);        // ...T05:31:21.123Z
 
 // "2026-11-22T05:31:21Z", with optional fractional seconds and a "Z", "+hh:mm", "+hhmm" or
-// "-hh:mm" zone (none means UTC); also a bare "2026-11-22". nullopt when it is not one.
+// "-hh:mm" zone (none means UTC); also a bare "2026-11-22". nullopt when it is not one, or
+// when it lies outside the years a Timestamp holds (1678 to 2262: int64 nanoseconds).
 std::optional<Timestamp> ParseIsoTimestamp(std::string_view text);
+
+// Epoch seconds as the JSON protocols send a timestamp (fractions allowed), to the
+// nanosecond. nullopt when not finite or outside the years a Timestamp holds (1678 to 2262).
+std::optional<Timestamp> TimestampFromUnixSeconds(double seconds);
 
 struct CivilTime {
   std::int64_t year;

@@ -11,6 +11,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/iso_time.h"
 #include "base/time.h"
 
 namespace hr::server {
@@ -47,11 +48,12 @@ inline const boost::json::object* ObjectOf(const boost::json::object& o, std::st
   return v && v->is_object() ? &v->get_object() : nullptr;
 }
 
-// A timestamp member (epoch seconds, fractions allowed).
+// A timestamp member (epoch seconds, fractions allowed; wire::ValidateInput has refused one
+// that a Timestamp cannot hold).
 inline std::optional<Timestamp> TimestampOf(const boost::json::object& o, std::string_view key) {
   std::optional<double> seconds = NumberOf(o, key);
   if (!seconds) return std::nullopt;
-  return Timestamp::FromUnixNanos(static_cast<std::int64_t>(*seconds * 1e9));
+  return TimestampFromUnixSeconds(*seconds);
 }
 
 // Epoch seconds as the JSON protocols send them.

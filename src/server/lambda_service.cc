@@ -142,10 +142,10 @@ std::array<wire::RequestParam, 3> InvokeHeaders(const net::Request* http) {
 
 }  // namespace
 
-std::optional<net::Response> LambdaService::Prepare(const LambdaRequest& request,
-                                                    wire::RouteMatch& route,
-                                                    boost::json::value& json) const {
-  const wire::RouteStatus routed = router_.Route(request.method, request.target, &route);
+std::optional<net::Response> PrepareLambdaRequest(const wire::RestRouter& router,
+                                                  const LambdaRequest& request,
+                                                  wire::RouteMatch& route, boost::json::value& json) {
+  const wire::RouteStatus routed = router.Route(request.method, request.target, &route);
   if (routed != wire::RouteStatus::kOk) return FromWireError(wire::RenderLambdaRouteFailure(routed));
   const wire::Operation& op = *route.operation();
   const bool invoke = op.name == kInvoke;
@@ -191,7 +191,7 @@ void LambdaService::Serve(const LambdaRequest& request, net::Responder responder
     response.headers.push_back({"x-amzn-RequestId", std::string(request.request_id)});
     responder.Send(std::move(response));
   };
-  if (auto error = Prepare(request, route, json)) {
+  if (auto error = PrepareLambdaRequest(router_, request, route, json)) {
     send(std::move(*error));
     return;
   }
@@ -208,7 +208,7 @@ void LambdaService::Serve(const LambdaRequest& request, net::Responder responder
 net::Response LambdaService::Handle(const LambdaRequest& request, const JournalEntry* replay) {
   wire::RouteMatch route;
   boost::json::value json;
-  if (auto error = Prepare(request, route, json)) return std::move(*error);
+  if (auto error = PrepareLambdaRequest(router_, request, route, json)) return std::move(*error);
   if (route.operation()->name == kInvoke) {
     return ErrorReply(Status(ErrorCode::kInternal, "Invoke is not a control-plane operation"));
   }

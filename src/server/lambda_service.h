@@ -83,6 +83,16 @@ void InvokeFunction(LambdaContext& ctx, const LambdaCall& call, net::Responder r
 // The handler of operation `name`, or null when headroom does not implement it.
 LambdaHandler FindLambdaHandler(std::string_view name);
 
+// Routes `request` with `router` (built on wire::LambdaModel()), parses its JSON body and
+// validates it against the model, into `route` and `json`: the decoding every Lambda request
+// goes through before its handler (and what fuzz/fuzz_lambda_rest_json.cc feeds). Returns the
+// AWS-shaped error reply when it is not a valid request (no such route or unimplemented
+// operation, a body that is not a JSON object, a type mismatch or constraint violation).
+// Pure; any thread.
+std::optional<net::Response> PrepareLambdaRequest(const wire::RestRouter& router,
+                                                  const LambdaRequest& request,
+                                                  wire::RouteMatch& route, boost::json::value& json);
+
 class LambdaService {
  public:
   explicit LambdaService(LambdaContext context);
@@ -96,10 +106,6 @@ class LambdaService {
   net::Response Handle(const LambdaRequest& request, const JournalEntry* replay = nullptr);
 
  private:
-  // Routes, parses and validates `request` into `route` and `json`; an error reply when it
-  // is not a valid request.
-  std::optional<net::Response> Prepare(const LambdaRequest& request, wire::RouteMatch& route,
-                                       boost::json::value& json) const;
   net::Response Run(const LambdaRequest& request, const wire::RouteMatch& route,
                     const boost::json::value& json, const JournalEntry* replay);
 

@@ -355,7 +355,10 @@ net::Response Server::HandleAdmin(const net::Request& request) {
       seconds = std::strtod(text.c_str(), &end);
       if (text.empty() || end != text.c_str() + text.size()) seconds = -1;
     }
-    if (!(seconds >= 0)) return AdminError(400, "expected ?seconds=N with N >= 0");
+    // At most ten years a step, so that no advance overflows the clock's int64 nanoseconds.
+    if (!(seconds >= 0 && seconds <= 315'360'000)) {
+      return AdminError(400, "expected ?seconds=N with 0 <= N <= 315360000 (ten years)");
+    }
     stepped->Advance(Duration::Nanos(static_cast<std::int64_t>(seconds * 1e9)));
     std::string body;
     wire::JsonObjectWriter(&body).String("now", FormatLambdaTimestamp(stepped->Now())).Close();

@@ -133,7 +133,7 @@ class Reader {
         }
         char* end = nullptr;
         const double v = std::strtod(text.c_str(), &end);
-        if (text.empty() || end != text.c_str() + text.size()) return bad();
+        if (text.empty() || end != text.c_str() + text.size() || !TimestampFromUnixSeconds(v)) return bad();
         out = v;
         return Status::Ok();
       }

@@ -30,6 +30,19 @@ TEST(QueryProtocolTest, ReadsListsOfStructuresNumbersAndTimestamps) {
   EXPECT_EQ(queries[1].at("Expression").as_string(), "SERVICE_QUOTA(m1)");
 }
 
+// Found while writing the fuzz targets: a timestamp a Timestamp cannot hold (a far year, or
+// epoch seconds such as 1e300) was undefined behaviour downstream; it is an invalid value.
+TEST(QueryProtocolTest, RefusesTimestampsOutOfRange) {
+  for (const char* far : {"9999-12-31T00%3A00%3A00Z", "1e300", "inf", "nan"}) {
+    auto request = DecodeQueryRequest(
+        CloudWatchModel(), std::string("Action=GetMetricData&Version=2010-08-01&StartTime=") + far);
+    ASSERT_FALSE(request.ok()) << far;
+    EXPECT_EQ(request.status().code(), ErrorCode::kInvalidParameter) << far;
+    EXPECT_NE(request.status().message().find("for parameter StartTime."), std::string::npos)
+        << request.status().message();
+  }
+}
+
 TEST(QueryProtocolTest, ReadsMapsAndEmptyLists) {
   auto request = DecodeQueryRequest(
       SnsModel(), "Action=CreateTopic&Name=t&Attributes.entry.1.key=DisplayName&Attributes.entry.1.value=Team"

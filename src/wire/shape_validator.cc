@@ -12,6 +12,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
 
+#include "base/iso_time.h"
+
 namespace hr::wire {
 namespace {
 
@@ -448,6 +450,8 @@ class Walk {
         return true;
       case ShapeType::kTimestamp:
         if (!value.is_number() && !value.is_string()) break;
+        // Epoch seconds beyond what a Timestamp holds (or 1e400, read as infinity).
+        if (value.is_number() && !TimestampFromUnixSeconds(value.to_number<double>())) break;
         return true;
       case ShapeType::kList:
         if (!value.is_array()) break;

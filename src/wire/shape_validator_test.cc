@@ -335,6 +335,27 @@ TEST(ShapeValidatorTest, TypeMismatchWordings) {
             "<type mismatch: STRING_VALUE can not be converted to an Integer>");
 }
 
+// Found while writing the fuzz targets: epoch seconds a Timestamp cannot hold reached the handlers'
+// int64 conversion (undefined behaviour: GetMetricData with StartTime 1e300 aborted the sanitized
+// server); the deserializer refuses them.
+TEST(ShapeValidatorTest, TimestampOutOfRangeIsATypeMismatch) {
+  const ServiceModel& model = CloudWatchModel();
+  const Operation* op = model.FindOperation("GetMetricStatistics");
+  ASSERT_NE(op, nullptr);
+  auto validate = [&](const char* start) {
+    const boost::json::value body = boost::json::parse(
+        std::string(R"({"Namespace": "AWS/Lambda", "MetricName": "Throttles", "Period": 60,
+                        "Statistics": ["Sum"], "EndTime": 1700003600, "StartTime": )") + start + "}");
+    RequestView request;
+    request.body = &body;
+    std::optional<ValidationFailure> failure = ValidateInput(model, *op, request);
+    return failure ? failure->message : std::string("<ok>");
+  };
+  EXPECT_EQ(validate("1700000000.5"), "<ok>");
+  EXPECT_EQ(validate("1e300"), "DECIMAL_VALUE can not be converted to a Date");
+  EXPECT_EQ(validate("-99999999999"), "NUMBER_VALUE can not be converted to a Date");
+}
+
 TEST(ShapeValidatorTest, TypeMismatchWinsOverEarlierViolations) {
   // The deserializer runs before validation: 'name' breaks its pattern, but the mistyped
   // RoutingConfig is what AWS reports.
