@@ -1,6 +1,6 @@
 // Fuzz target: the simulator's workload parser (src/sim/workload.h) on arbitrary bytes. It
 // must return a workload or an error with a line and column, never crash, hang or throw.
-// Not wired into CMake here; link it with hr::sim and -fsanitize=fuzzer.
+// Seeds: fuzz/corpus/workload_yaml/ (the examples/ workloads).
 
 #include <cstddef>
 #include <cstdint>
