@@ -14,3 +14,19 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
+
+#include <cstddef>
+
+namespace hr::net {
+
+// Whether `parser` may be given `buffered` unparsed bytes. Beast 1.81 asserts (and, with NDEBUG,
+// relies on) at least 5 bytes whenever it re-enters a chunk header after the final "0\r\n"
+// (basic_parser::parse_chunk_header); a client whose bytes arrive as "0\r\n" and then one more
+// trips it (found by fuzz_http_request). Every valid rest of a chunked body is at least 5 bytes
+// ("0\r\n\r\n"), so waiting for them never stalls a well-formed request.
+template <class Parser>
+bool ReadyToParse(const Parser& parser, std::size_t buffered) {
+  return !(parser.is_header_done() && parser.chunked() && buffered < 5);
+}
+
+}  // namespace hr::net

@@ -101,6 +101,10 @@ void Connection::OnRead(const ErrorCode& ec, std::size_t bytes) {
 
 void Connection::Parse() {
   for (;;) {
+    if (!ReadyToParse(*parser_, buffer_.size())) {
+      ReadSome();
+      return;
+    }
     ErrorCode ec;
     const std::size_t used = parser_->put(buffer_.data(), ec);
     buffer_.consume(used);
