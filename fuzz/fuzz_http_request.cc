@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     parser.body_limit(limits.max_body_bytes);
     bool header_done = false;
     for (;;) {
-      if (!hr::net::ReadyToParse(parser, buffered.size())) {  // as Connection::Parse
+      if (!hr::net::ReadyToParse(parser, buffered)) {  // as Connection::Parse
         if (fed == stream.size()) return 0;
         const std::string_view more = stream.substr(fed, slice);
         buffered.append(more);

@@ -15,18 +15,22 @@
 #pragma GCC diagnostic pop
 #endif
 
-#include <cstddef>
+#include <string_view>
 
 namespace hr::net {
 
-// Whether `parser` may be given `buffered` unparsed bytes. Beast 1.81 asserts (and, with NDEBUG,
-// relies on) at least 5 bytes whenever it re-enters a chunk header after the final "0\r\n"
+// Whether `parser` may be given the unparsed bytes `buffered`. Beast 1.81 asserts (and, with
+// NDEBUG, relies on) at least 5 bytes when it re-enters a final chunk ("0\r\n", perhaps after
+// the previous chunk's CRLF) whose trailers it has not seen the end of
 // (basic_parser::parse_chunk_header); a client whose bytes arrive as "0\r\n" and then one more
-// trips it (found by fuzz_http_request). Every valid rest of a chunked body is at least 5 bytes
-// ("0\r\n\r\n"), so waiting for them never stalls a well-formed request.
+// trips it (found by fuzz_http_request). Every valid rest of a chunked body from a final chunk on
+// is at least 5 bytes ("0\r\n\r\n"), so waiting for them never stalls a well-formed request;
+// anything else is parsed at once (a malformed or oversized chunk header is refused at once).
 template <class Parser>
-bool ReadyToParse(const Parser& parser, std::size_t buffered) {
-  return !(parser.is_header_done() && parser.chunked() && buffered < 5);
+bool ReadyToParse(const Parser& parser, std::string_view buffered) {
+  if (!parser.is_header_done() || !parser.chunked() || buffered.size() >= 5) return true;
+  const std::string_view chunk = buffered.starts_with("\r\n") ? buffered.substr(2) : buffered;
+  return !chunk.starts_with('0');
 }
 
 }  // namespace hr::net

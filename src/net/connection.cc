@@ -101,7 +101,8 @@ void Connection::OnRead(const ErrorCode& ec, std::size_t bytes) {
 
 void Connection::Parse() {
   for (;;) {
-    if (!ReadyToParse(*parser_, buffer_.size())) {
+    const auto unparsed = buffer_.data();
+    if (!ReadyToParse(*parser_, std::string_view(static_cast<const char*>(unparsed.data()), unparsed.size()))) {
       ReadSome();
       return;
     }
