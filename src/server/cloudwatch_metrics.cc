@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "server/cloudwatch_service.h"
+#include "telemetry/store_queries.h"
 #include "server/json_input.h"
 
 namespace hr::server {
@@ -356,27 +357,7 @@ StatusOr<std::vector<telemetry::QueryResult>> RunMetricQueries(Telemetry& teleme
                                                                const std::vector<MetricQuery>& queries,
                                                                Timestamp start, Timestamp end) {
   return telemetry.Read([&](telemetry::MetricStore& store, const telemetry::LambdaMetrics&) {
-    telemetry::QueryEnvironment env;
-    env.start = start;
-    env.end = end;
-    env.fetch = [&](const telemetry::MetricStatQuery& q) {
-      telemetry::TimeSeries series;
-      std::optional<std::string_view> unit;
-      if (q.unit) unit = *q.unit;
-      for (const telemetry::Datapoint& p : store.Query(scope.owner, q.metric, start, end, q.period, q.statistic, unit)) {
-        series.timestamps.push_back(p.at);
-        series.values.push_back(p.value);
-      }
-      series.source = q.metric;
-      return series;
-    };
-    env.service_quota = [&](const MetricId& id) -> std::optional<double> {
-      if (id.ns == telemetry::kLambdaNamespace && id.name == "ConcurrentExecutions" && id.dimensions.empty()) {
-        return scope.concurrency_quota;
-      }
-      return std::nullopt;
-    };
-    return telemetry::EvaluateQueries(queries, env);
+    return telemetry::EvaluateStoreQueries(store, scope.owner, queries, start, end, scope.concurrency_quota);
   });
 }
 

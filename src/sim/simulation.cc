@@ -6,6 +6,7 @@
 
 #include "telemetry/lambda_metrics.h"
 #include "telemetry/metric_query.h"
+#include "telemetry/store_queries.h"
 
 namespace hr::sim {
 namespace {
@@ -284,27 +285,7 @@ telemetry::AlarmEvaluation Simulation::Evaluate(const AlarmState& alarm, Timesta
   for (int k = 0; k < range_size; ++k) range.push_back({start + Duration::Nanos(period * k), std::nullopt});
   const double quota = static_cast<double>(account_->Pool().limit);
   auto run = [&](const std::vector<telemetry::MetricQuery>& queries) {
-    telemetry::QueryEnvironment env;
-    env.start = start;
-    env.end = end;
-    env.fetch = [&](const telemetry::MetricStatQuery& q) {
-      telemetry::TimeSeries series;
-      std::optional<std::string_view> unit;
-      if (q.unit) unit = *q.unit;
-      for (const telemetry::Datapoint& p : store_.Query(kOwner, q.metric, start, end, q.period, q.statistic, unit)) {
-        series.timestamps.push_back(p.at);
-        series.values.push_back(p.value);
-      }
-      series.source = q.metric;
-      return series;
-    };
-    env.service_quota = [&](const telemetry::MetricId& id) -> std::optional<double> {
-      if (id.ns == telemetry::kLambdaNamespace && id.name == "ConcurrentExecutions" && id.dimensions.empty()) {
-        return quota;
-      }
-      return std::nullopt;
-    };
-    return telemetry::EvaluateQueries(queries, env);
+    return telemetry::EvaluateStoreQueries(store_, kOwner, queries, start, end, quota);
   };
   auto place = [&](const telemetry::TimeSeries& series, bool counts) {
     for (std::size_t i = 0; i < series.timestamps.size(); ++i) {
