@@ -1,6 +1,7 @@
 #include "sim/event_queue.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace hr::sim {
 namespace {
@@ -9,53 +10,62 @@ struct Later {
 };
 }  // namespace
 
-EventQueue::EventQueue() : wheel_(kBuckets) {}
+EventQueue::EventQueue() : coarse_(kCoarseBuckets), fine_(kFinePerCoarse) {}
 
 void EventQueue::Push(std::int64_t at, EventKind kind, std::uint32_t index) {
-  const Event e{at, (static_cast<std::uint64_t>(kind) << 32) | index};
+  const std::uint64_t order = (static_cast<std::uint64_t>(kind) << 32) | index;
   ++size_;
-  const std::int64_t b = at >> kShift;
-  if (b <= bucket_) {
-    // Into the bucket being consumed: keep it sorted (descending).
-    current_.insert(std::upper_bound(current_.begin(), current_.end(), e, Later()), e);
-  } else if (b < bucket_ + kBuckets) {
-    wheel_[static_cast<std::size_t>(b & (kBuckets - 1))].push_back(e);
-    ++in_wheel_;
+  const std::int64_t c = at >> kCoarseShift;
+  if (c <= coarse_bucket_) {
+    PushFine(KeyOf(at, order));
+  } else if (c < coarse_bucket_ + kCoarseBuckets) {
+    coarse_[static_cast<std::size_t>(c & (kCoarseBuckets - 1))].push_back(KeyOf(at, order));
+    ++in_coarse_;
   } else {
-    PushHeap(e);
+    PushHeap({at, order});
+  }
+}
+
+void EventQueue::PushFine(Key k) {
+  const int f = FineOf(k);
+  if (f <= fine_bucket_) {
+    // Into the bucket being consumed: keep it sorted (descending).
+    current_.insert(std::upper_bound(current_.begin(), current_.end(), k, std::greater<Key>()), k);
+  } else {
+    fine_[static_cast<std::size_t>(f)].push_back(k);
+    ++in_fine_;
   }
 }
 
 void EventQueue::Advance() {
   // REQUIRES: current_ is empty and size_ > 0.
-  while (true) {
-    if (in_wheel_ == 0) {
-      // Nothing within the wheel: jump to the far heap's first bucket.
-      bucket_ = std::max(bucket_ + 1, far_.front().at >> kShift);
+  while (in_fine_ == 0) {
+    // This coarse bucket is done: deal out the next one that holds events.
+    if (in_coarse_ == 0) {
+      coarse_bucket_ = std::max(coarse_bucket_ + 1, far_.front().at >> kCoarseShift);  // jump
     } else {
-      ++bucket_;
+      ++coarse_bucket_;
     }
-    // Events the wheel now reaches leave the heap.
-    while (!far_.empty() && (far_.front().at >> kShift) < bucket_ + kBuckets) {
+    fine_bucket_ = -1;
+    std::vector<Key>& slot = coarse_[static_cast<std::size_t>(coarse_bucket_ & (kCoarseBuckets - 1))];
+    for (const Key k : slot) fine_[static_cast<std::size_t>(FineOf(k))].push_back(k);
+    in_fine_ += slot.size();
+    in_coarse_ -= slot.size();
+    slot.clear();
+    while (!far_.empty() && (far_.front().at >> kCoarseShift) == coarse_bucket_) {
       const Event e = PopHeap();
-      const std::int64_t b = e.at >> kShift;
-      if (b == bucket_) {
-        current_.push_back(e);
-      } else {
-        wheel_[static_cast<std::size_t>(b & (kBuckets - 1))].push_back(e);
-        ++in_wheel_;
-      }
+      fine_[static_cast<std::size_t>(FineOf(KeyOf(e.at, e.order)))].push_back(KeyOf(e.at, e.order));
+      ++in_fine_;
     }
-    std::vector<Event>& slot = wheel_[static_cast<std::size_t>(bucket_ & (kBuckets - 1))];
-    if (!slot.empty()) {
-      in_wheel_ -= slot.size();
-      current_.insert(current_.end(), slot.begin(), slot.end());
-      slot.clear();
-    }
-    if (!current_.empty()) {
-      std::sort(current_.begin(), current_.end(), Later());
-      return;
-    }
+  }
+  while (true) {
+    std::vector<Key>& slot = fine_[static_cast<std::size_t>(++fine_bucket_)];
+    if (slot.empty()) continue;
+    in_fine_ -= slot.size();
+    ++buckets_entered_;
+    current_.swap(slot);
+    std::sort(current_.begin(), current_.end(), std::greater<Key>());
+    return;
   }
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// EventQueue: the simulator's virtual-time agenda — a calendar queue (a wheel of time
-// buckets) of 16-byte PODs, with a heap for events beyond the wheel.
+// EventQueue: the simulator's virtual-time agenda — a two-level calendar queue of 8-byte keys,
+// with a heap for events beyond it.
 //
 // Events are ordered by time, then by kind (at the same instant: the second's tick first,
 // then finished invocations, control-plane changes, and arrivals last, so that capacity freed
@@ -8,17 +8,20 @@
 // running invocation's slot). At most one event per (kind, index) is ever queued, so the
 // order is total and the same on every run: no tie is left to the data structure.
 //
-// Virtual time only moves forward, which the wheel relies on: an event may not be pushed
-// before the last popped one. Each bucket covers 2^20 ns (about 1 ms) and is sorted once,
-// when the queue reaches it; the wheel spans 4,096 buckets (about 4.3 s) and later events
-// wait in the heap until the wheel comes near them. A push is an append, a pop is a
-// pop_back, so the cost per event is about one small sort's share rather than a heap's
-// log n cache misses.
+// Virtual time only moves forward, which the queue relies on: an event may not be pushed
+// before the last popped one. A push appends to a coarse bucket (2^23 ns, about 8 ms; 512 of
+// them span about 4.3 s); when the queue reaches a coarse bucket it deals its events into 256
+// fine buckets (2^15 ns, about 33 µs), and each fine bucket is sorted when reached. Both
+// levels are few enough that the buckets being appended to stay in the L1 cache, where one
+// level of buckets fine enough to sort cheaply would scatter each push to a cold line. An
+// event is one 64-bit key (its offset in its coarse bucket, kind and index), so buckets sort
+// as plain integers. Events beyond the span wait in a heap until their coarse bucket comes up.
 //
 // Who calls it: sim/simulation.h. Allocates only when a bucket or the heap outgrows its
 // largest size so far. Not thread-safe.
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace hr::sim {
@@ -51,14 +54,13 @@ class EventQueue {
   // popped event.
   void Push(std::int64_t at, EventKind kind, std::uint32_t index);
   // REQUIRES: !empty()
-  const Event& Top() {
+  Event Top() {
     if (current_.empty()) Advance();
-    return current_.back();
+    return EventOf(current_.back());
   }
   // REQUIRES: !empty()
   Event Pop() {
-    if (current_.empty()) Advance();
-    const Event e = current_.back();
+    const Event e = Top();
     current_.pop_back();
     --size_;
     return e;
@@ -68,24 +70,55 @@ class EventQueue {
     Pop();
     Push(at, kind, index);
   }
+  // How many fine buckets the queue has entered so far, and the events of the fine bucket
+  // after the one being consumed, as keys in no particular order (KindOfKey, IndexOfKey):
+  // whenever the count changes, the caller may prefetch what those events will touch, a whole
+  // bucket before it needs it. (A span rather than a visitor: GCC deletes a call whose only
+  // effect is a prefetch.)
+  std::uint64_t buckets_entered() const { return buckets_entered_; }
+  std::span<const std::uint64_t> NextBucket() const {
+    if (fine_bucket_ + 1 >= kFinePerCoarse) return {};
+    return fine_[static_cast<std::size_t>(fine_bucket_ + 1)];
+  }
+  static EventKind KindOfKey(std::uint64_t key) { return static_cast<EventKind>((key >> 32) & 3); }
+  static std::uint32_t IndexOfKey(std::uint64_t key) { return static_cast<std::uint32_t>(key); }
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
 
  private:
-  static constexpr int kShift = 20;            // bucket width: 2^20 ns
-  static constexpr std::int64_t kBuckets = 4096;  // wheel span: 2^32 ns
+  static constexpr int kFineShift = 15;    // fine bucket width: 2^15 ns
+  static constexpr int kCoarseShift = 23;  // coarse bucket width: 2^23 ns
+  static constexpr int kFinePerCoarse = 1 << (kCoarseShift - kFineShift);
+  static constexpr std::int64_t kCoarseBuckets = 512;  // span: 2^32 ns
+  static constexpr int kOrderBits = 34;                // kind (2 bits) << 32 | index
+  // An event below the heap: its offset within its coarse bucket, then its order.
+  using Key = std::uint64_t;
 
-  // Moves to the next bucket that holds events and sorts it into current_.
+  static Key KeyOf(std::int64_t at, std::uint64_t order) {
+    return (static_cast<Key>(at & ((std::int64_t{1} << kCoarseShift) - 1)) << kOrderBits) | order;
+  }
+  static int FineOf(Key k) { return static_cast<int>(k >> (kOrderBits + kFineShift)); }
+  Event EventOf(Key k) const {
+    return {(coarse_bucket_ << kCoarseShift) + static_cast<std::int64_t>(k >> kOrderBits),
+            k & ((Key{1} << kOrderBits) - 1)};
+  }
+  // Moves to the next fine bucket that holds events (dealing out coarse buckets as they
+  // come) and sorts it into current_.
   void Advance();
+  void PushFine(Key k);
   void PushHeap(const Event& e);
   Event PopHeap();
 
-  std::vector<std::vector<Event>> wheel_;  // by bucket number mod kBuckets
-  std::vector<Event> current_;   // bucket `bucket_`, sorted descending (next event last)
-  std::int64_t bucket_ = 0;      // the bucket being consumed
-  std::size_t in_wheel_ = 0;     // events in wheel_ (not current_)
-  std::vector<Event> far_;       // a binary min-heap: events at or past bucket_ + kBuckets
+  std::vector<std::vector<Key>> coarse_;  // by coarse bucket number mod kCoarseBuckets
+  std::vector<std::vector<Key>> fine_;    // the fine buckets of coarse_bucket_
+  std::vector<Key> current_;              // fine bucket fine_, sorted descending (next last)
+  std::int64_t coarse_bucket_ = 0;        // the coarse bucket being consumed
+  int fine_bucket_ = 0;                   // its fine bucket being consumed
+  std::size_t in_coarse_ = 0;             // events in coarse_
+  std::size_t in_fine_ = 0;               // events in fine_ (not current_)
+  std::vector<Event> far_;                // a binary min-heap: beyond the coarse buckets' span
   std::size_t size_ = 0;
+  std::uint64_t buckets_entered_ = 0;
 };
 
 }  // namespace hr::sim

@@ -32,10 +32,10 @@ class Rng {
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   // Uniform in (0, 1]: safe to take the logarithm of.
   double UniformPositive() { return static_cast<double>((Next() >> 11) + 1) * 0x1.0p-53; }
-  // Exponential with mean 1.
+  // Exponential with mean 1, and standard normal (mean 0, standard deviation 1), both by
+  // Marsaglia and Tsang's ziggurat (256 layers): one 64-bit draw and a table lookup nearly
+  // every time, a logarithm or exponential only in the rare wedge and tail cases.
   double Exponential();
-  // Standard normal (mean 0, standard deviation 1), by Box-Muller; the second value of each
-  // pair is kept for the next call.
   double Normal();
 
   // An independent generator for stream `stream` of this seed (a function, an arrival
@@ -45,8 +45,6 @@ class Rng {
  private:
   static std::uint64_t Rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4];
-  double spare_normal_ = 0;
-  bool has_spare_ = false;
 };
 
 }  // namespace hr::sim

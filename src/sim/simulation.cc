@@ -205,15 +205,9 @@ void Simulation::Arrive(std::uint32_t function, std::int64_t now, std::int64_t d
     reuse = false;  // a timed-out environment is not reused
     ++r.timeouts;
   }
-  std::uint32_t slot;
-  if (free_running_.empty()) {
-    slot = static_cast<std::uint32_t>(running_.size());
-    running_.push_back({d.grant, function, reuse});
-  } else {
-    slot = free_running_.back();
-    free_running_.pop_back();
-    running_[slot] = {d.grant, function, reuse};
-  }
+  const std::uint32_t slot = free_running_.Take();
+  if (slot == running_.size()) running_.emplace_back();
+  running_[slot] = {d.grant, function, reuse};
   queue_.Push(now + run, EventKind::kFinish, slot);
 }
 
@@ -224,7 +218,7 @@ void Simulation::Finish(std::uint32_t slot, std::int64_t now) {
   --f.busy;
   --busy_;
   if (r.grant.start == core::StartKind::kProvisioned) --f.provisioned_busy;
-  free_running_.push_back(slot);
+  free_running_.Give(slot);
 }
 
 void Simulation::Tick(std::int64_t now) {
@@ -341,10 +335,18 @@ Status Simulation::Run() {
   const std::int64_t end = workload_.length.nanos();
   const auto trace_source = static_cast<std::uint32_t>(sources_.size());
   std::uint64_t events = 0;
+  std::uint64_t buckets_entered = 0;
   while (!queue_.empty()) {
     const Event e = queue_.Top();
     if (e.at > end) break;
     ++events;
+    // A finish reads a random slot of the running table: fetch the next bucket's slots now.
+    if (queue_.buckets_entered() != buckets_entered) {
+      buckets_entered = queue_.buckets_entered();
+      for (const std::uint64_t soon : queue_.NextBucket()) {
+        if (EventQueue::KindOfKey(soon) == EventKind::kFinish) __builtin_prefetch(&running_[EventQueue::IndexOfKey(soon)]);
+      }
+    }
     if (e.kind() == EventKind::kArrival) {
       // The source's next arrival replaces this one in the queue (one sift instead of two).
       if (e.index() == trace_source) {
@@ -369,10 +371,6 @@ Status Simulation::Run() {
       continue;
     }
     queue_.Pop();
-    // The next finish's invocation is a random slot of the running table: fetch it early.
-    if (!queue_.empty() && queue_.Top().kind() == EventKind::kFinish) {
-      __builtin_prefetch(&running_[queue_.Top().index()]);
-    }
     switch (e.kind()) {
       case EventKind::kArrival:
         break;  // handled above

@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "sim/arrivals.h"
 #include "sim/event_queue.h"
+#include "sim/lowest_free_slots.h"
 #include "sim/metric_feed.h"
 #include "sim/second_sample.h"
 #include "sim/trace_reader.h"
@@ -135,7 +136,7 @@ class Simulation {
     ArrivalGenerator generator;
     std::uint32_t function;
   };
-  struct Running {
+  struct alignas(64) Running {  // one cache line
     core::Grant grant;
     std::uint32_t function = 0;
     bool reuse = true;
@@ -166,7 +167,7 @@ class Simulation {
   std::unique_ptr<TraceReader> trace_;
   TraceRecord trace_next_;
   std::vector<Running> running_;
-  std::vector<std::uint32_t> free_running_;
+  LowestFreeSlots free_running_;  // which slots of running_ are free
   // This second's account-wide numbers.
   std::int64_t busy_ = 0;
   std::int64_t peak_busy_ = 0;
