@@ -46,7 +46,12 @@ double ArrivalProcess::ExpectedCount(std::int64_t horizon) const {
   return total / kSteps * span / 1e9;
 }
 
-ArrivalGenerator::ArrivalGenerator(const ArrivalProcess& process, Rng rng) : p_(process), rng_(rng) {
+ArrivalGenerator::ArrivalGenerator(const ArrivalProcess& process, Rng rng)
+    : p_(process),
+      poisson_(process.kind == ArrivalProcess::Kind::kPoisson && process.rate > 0),
+      mean_gap_(poisson_ ? 1e9 / process.rate : 0),
+      end_(process.end),
+      rng_(rng) {
   now_ = static_cast<double>(p_.start);
   switch (p_.kind) {
     case ArrivalProcess::Kind::kRamp:
@@ -60,7 +65,16 @@ ArrivalGenerator::ArrivalGenerator(const ArrivalProcess& process, Rng rng) : p_(
   }
 }
 
+std::int64_t ArrivalGenerator::NextPoissonOnly() {
+  const double gap = rng_.Exponential() * mean_gap_;
+  if (!(gap < kFarFuture)) return kNever;
+  const std::int64_t t = static_cast<std::int64_t>(now_) + static_cast<std::int64_t>(gap);
+  now_ = static_cast<double>(t);
+  return t >= end_ ? kNever : t;
+}
+
 std::int64_t ArrivalGenerator::Next() {
+  if (poisson_) return NextPoissonOnly();
   std::int64_t t = kNever;
   switch (p_.kind) {
     case ArrivalProcess::Kind::kConstant:
@@ -71,13 +85,8 @@ std::int64_t ArrivalGenerator::Next() {
         t = p_.start + static_cast<std::int64_t>(offset);
       }
       break;
-    case ArrivalProcess::Kind::kPoisson: {
-      if (p_.rate <= 0) return kNever;
-      t = NextPoisson(p_.rate, static_cast<std::int64_t>(now_));
-      if (t == kNever) return kNever;
-      now_ = static_cast<double>(t);
-      break;
-    }
+    case ArrivalProcess::Kind::kPoisson:
+      return kNever;  // a positive rate is poisson_'s
     case ArrivalProcess::Kind::kSpike:
       if (index_ >= p_.count) return kNever;
       t = p_.start + (p_.spread == 0 ? 0

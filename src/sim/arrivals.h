@@ -65,7 +65,13 @@ class ArrivalGenerator {
   // Gaps beyond this (about 30 years) are "never", which also keeps the casts defined.
   static constexpr double kFarFuture = 1e18;
 
+  // Poisson arrivals, the common case, read only the generator (not the declaration).
+  std::int64_t NextPoissonOnly();
+
   const ArrivalProcess& p_;
+  const bool poisson_;      // p_.kind == kPoisson with a positive rate
+  const double mean_gap_;   // kPoisson: ns between arrivals on average
+  const std::int64_t end_;  // p_.end
   Rng rng_;
   double now_ = 0;          // ns, as a double for thinning; the last arrival
   std::int64_t index_ = 0;  // kConstant, kSpike: arrivals so far. kStep: the current step

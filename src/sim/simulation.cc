@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
+#include "engine/string_map.h"
 #include "telemetry/lambda_metrics.h"
 #include "telemetry/metric_query.h"
 #include "telemetry/store_queries.h"
@@ -131,7 +131,7 @@ Status Simulation::Build() {
   }
   if (w.trace) {
     trace_ = std::make_unique<TraceReader>();
-    std::map<std::string, std::int64_t, std::less<>> index;
+    engine::StringMap<std::int64_t> index;
     for (std::size_t i = 0; i < w.functions.size(); ++i) index[w.functions[i].name] = static_cast<std::int64_t>(i);
     HR_RETURN_IF_ERROR(trace_->Open(w.trace->path, [index = std::move(index)](std::string_view name) -> std::int64_t {
       auto it = index.find(name);
@@ -207,7 +207,10 @@ void Simulation::Arrive(std::uint32_t function, std::int64_t now, std::int64_t d
   }
   const std::uint32_t slot = free_running_.Take();
   if (slot == running_.size()) running_.emplace_back();
-  running_[slot] = {d.grant, function, reuse};
+  Running& running = running_[slot];  // field by field: an aggregate copy stalls store forwarding
+  running.grant = d.grant;
+  running.function = function;
+  running.reuse = reuse;
   queue_.Push(now + run, EventKind::kFinish, slot);
 }
 

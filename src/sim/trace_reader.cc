@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <algorithm>
 
 namespace hr::sim {
 namespace {
@@ -21,6 +22,46 @@ bool ParseNumber(std::string_view s, double& out) {
   if (s.empty()) return false;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(out);
+}
+
+// A number of units (seconds, milliseconds) into whole nanoseconds, `scale` = 9 or 6 being the
+// nanoseconds' decimal places in a unit, at most `maximum` units. Plain decimals ("12",
+// "0.000100") are read digit by digit, exactly (a 10th decimal place of seconds rounds half
+// up); any other form from_chars accepts ("1e-3") goes through a double. False when `s` is not
+// a number in [0, maximum].
+bool ParseScaled(std::string_view s, int scale, double maximum, std::int64_t& nanos) {
+  s = Trim(s);
+  std::size_t i = 0;
+  std::int64_t whole = 0;
+  while (i < s.size() && i < 12 && s[i] >= '0' && s[i] <= '9') whole = whole * 10 + (s[i++] - '0');
+  if (i > 0 && i < 12) {
+    std::int64_t fraction = 0;
+    int places = 0;
+    bool round_up = false;
+    std::size_t j = i;
+    if (j < s.size() && s[j] == '.') {
+      for (++j; j < s.size() && s[j] >= '0' && s[j] <= '9'; ++j) {
+        if (places < scale) {
+          fraction = fraction * 10 + (s[j] - '0');
+          ++places;
+        } else if (places == scale) {
+          round_up = s[j] >= '5';
+          ++places;
+        }
+      }
+    }
+    if (j == s.size() && static_cast<double>(whole) <= maximum) {
+      for (int p = std::min(places, scale); p < scale; ++p) fraction *= 10;
+      std::int64_t unit = 1;
+      for (int p = 0; p < scale; ++p) unit *= 10;
+      nanos = whole * unit + fraction + (round_up ? 1 : 0);
+      return static_cast<double>(nanos) <= maximum * static_cast<double>(unit);
+    }
+  }
+  double value = 0;
+  if (!ParseNumber(s, value) || !(value >= 0 && value <= maximum)) return false;
+  nanos = static_cast<std::int64_t>(std::llround(value * std::pow(10.0, scale)));
+  return true;
 }
 
 }  // namespace
@@ -94,30 +135,33 @@ bool TraceReader::Next(TraceRecord& out) {
       if (line_ == 1) continue;  // a header
       return Fail("expected timestamp,function[,duration_ms]");
     }
-    double seconds = 0;
-    if (!ParseNumber(line.substr(0, c1), seconds)) {
-      if (line_ == 1) continue;  // a header
-      return Fail("the timestamp '" + std::string(Trim(line.substr(0, c1))) + "' is not a number of seconds");
+    std::int64_t at = 0;
+    if (!ParseScaled(line.substr(0, c1), 9, 1e9, at)) {
+      double seconds = 0;
+      if (!ParseNumber(line.substr(0, c1), seconds)) {
+        if (line_ == 1) continue;  // a header
+        return Fail("the timestamp '" + std::string(Trim(line.substr(0, c1))) + "' is not a number of seconds");
+      }
+      return Fail("the timestamp must be from 0 to 1e9 seconds");
     }
-    if (!(seconds >= 0 && seconds <= 1e9)) return Fail("the timestamp must be from 0 to 1e9 seconds");
     std::string_view rest = line.substr(c1 + 1);
     const std::size_t c2 = rest.find(',');
     const std::string_view name = Trim(rest.substr(0, c2));
     const std::int64_t index = lookup_(name);
     if (index < 0) return Fail("unknown function '" + std::string(name) + "'");
-    out.at = static_cast<std::int64_t>(std::llround(seconds * 1e9));
+    out.at = at;
     if (out.at < last_at_) return Fail("timestamps must not decrease");
     last_at_ = out.at;
     out.function = static_cast<std::uint32_t>(index);
     out.duration = -1;
     if (c2 != std::string_view::npos) {
-      double ms = 0;
       const std::string_view d = rest.substr(c2 + 1);
       if (!Trim(d).empty()) {
-        if (!ParseNumber(d, ms) || ms < 0 || ms > 1e12) {
+        std::int64_t duration = 0;
+        if (!ParseScaled(d, 6, 1e12, duration)) {
           return Fail("the duration '" + std::string(Trim(d)) + "' is not a number of milliseconds");
         }
-        out.duration = static_cast<std::int64_t>(std::llround(ms * 1e6));
+        out.duration = duration;
       }
     }
     return true;
