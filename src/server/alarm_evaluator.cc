@@ -6,6 +6,7 @@
 #include "base/function_ref.h"
 #include "base/iso_time.h"
 #include "server/cloudwatch_service.h"
+#include "telemetry/alarm_queries.h"
 #include "server/json_input.h"
 #include "server/request_id.h"
 
@@ -190,36 +191,13 @@ void AlarmEvaluator::ScheduleTick() {
 
 telemetry::AlarmEvaluation AlarmEvaluator::Evaluate(const std::string& account, const std::string& region,
                                                     const Alarm& alarm, Timestamp now) {
-  const std::int64_t period = alarm.rule.period.nanos();
-  const int range_size = telemetry::EvaluationRange(alarm.rule.evaluation_periods);
-  const Timestamp end = Timestamp::FromUnixNanos(now.unix_nanos() - now.unix_nanos() % period);
-  const Timestamp start = end - Duration::Nanos(period * range_size);
-  std::vector<telemetry::PeriodValue> range;
-  for (int k = 0; k < range_size; ++k) range.push_back({start + Duration::Nanos(period * k), std::nullopt});
-  auto results = RunMetricQueries(telemetry_, ScopeOf(registry_, account, region), alarm.queries, start, end);
-  if (results.ok()) {
-    for (const telemetry::QueryResult& r : *results) {
-      if (!r.return_data) continue;
-      for (std::size_t i = 0; i < r.series.timestamps.size(); ++i) {
-        const std::int64_t k = (r.series.timestamps[i] - start).nanos() / period;
-        if (k >= 0 && k < range_size) range[k].value = r.series.values[i];
-      }
-    }
-  }
-  if (Member(alarm.config, "MetricName") && alarm.queries.size() == 1 && alarm.queries[0].metric_stat) {
-    // A single-metric alarm's reason data gives each datapoint's sample count too.
-    telemetry::MetricQuery count = alarm.queries[0];
-    count.metric_stat->statistic = telemetry::Statistic{telemetry::StatisticKind::kSampleCount, 0};
-    auto counts = RunMetricQueries(telemetry_, ScopeOf(registry_, account, region), {count}, start, end);
-    if (counts.ok() && !counts->empty()) {
-      const telemetry::TimeSeries& series = counts->front().series;
-      for (std::size_t i = 0; i < series.timestamps.size(); ++i) {
-        const std::int64_t k = (series.timestamps[i] - start).nanos() / period;
-        if (k >= 0 && k < range_size) range[k].sample_count = series.values[i];
-      }
-    }
-  }
-  return telemetry::EvaluateAlarm(alarm.rule, alarm.state, range, now);
+  const MetricScope scope = ScopeOf(registry_, account, region);
+  return telemetry::EvaluateAlarmQueries(
+      alarm.rule, alarm.state, alarm.queries,
+      [&](std::span<const telemetry::MetricQuery> queries, Timestamp start, Timestamp end) {
+        return RunMetricQueries(telemetry_, scope, queries, start, end);
+      },
+      now);
 }
 
 std::vector<AlarmEvaluator::PendingAction> AlarmEvaluator::ChangeState(

@@ -6,6 +6,7 @@
 #include "server/alarm_evaluator.h"
 #include "server/cloudwatch_service.h"
 #include "server/json_input.h"
+#include "telemetry/alarm_validation.h"
 
 namespace hr::server {
 namespace {
@@ -123,35 +124,17 @@ RpcReply BuildAlarm(const RpcCall& call, Alarm& alarm) {
     if (metrics->empty() || metrics->size() > 10) {
       return RpcReply::Fail("ValidationError", "The Metrics list must contain between 1 and 10 elements.");
     }
-    int returning = 0;
     for (std::size_t i = 0; i < metrics->size(); ++i) {
       auto q = ParseMetricDataQuery((*metrics)[i], "Metrics.member." + std::to_string(i + 1));
       if (!q.ok()) return RpcReply::Of(q.status());
-      if (q->return_data) ++returning;
-      const std::int64_t p = q->metric_stat ? q->metric_stat->period.nanos() / 1'000'000'000
-                                            : (q->period ? q->period->nanos() / 1'000'000'000 : 0);
-      if (p != 0) {
-        if (period != 0 && p != period) {
-          return RpcReply::Fail("ValidationError", "All metrics in a metric math alarm must have the same period.");
-        }
-        period = p;
-      }
       alarm.queries.push_back(std::move(*q));
     }
-    if (returning != 1) {
-      return RpcReply::Fail("ValidationError", "Exactly one element of the metrics list should return data.");
-    }
-    if (period == 0) return RpcReply::Fail("ValidationError", "The metric math alarm needs a metric with a period.");
+    auto shared = telemetry::MetricMathAlarmPeriod(alarm.queries);
+    if (!shared.ok()) return RpcReply::Fail("ValidationError", shared.status().message());
+    period = *shared;
   }
-  if (!(period == 10 || period == 20 || period == 30 || (period >= 60 && period % 60 == 0))) {
-    return RpcReply::Fail("ValidationError", "Period must be 10, 20, 30 or a multiple of 60");
-  }
-  const std::int64_t window = period * rule.evaluation_periods;
-  if (window > 604'800 || (period < 3600 && window > 86'400)) {
-    return RpcReply::Fail("ValidationError",
-                          "The evaluation period of the alarm (Period x EvaluationPeriods) must not exceed " +
-                              std::string(period < 3600 ? "86400 seconds (1 day) for periods under one hour."
-                                                        : "604800 seconds (7 days)."));
+  if (Status s = telemetry::CheckAlarmPeriod(period, rule.evaluation_periods); !s.ok()) {
+    return RpcReply::Fail("ValidationError", s.message());
   }
   rule.period = Duration::Seconds(period);
   return RpcReply();

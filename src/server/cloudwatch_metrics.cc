@@ -354,7 +354,7 @@ MetricScope ScopeOf(AccountRegistry& registry, std::string_view account, std::st
 }
 
 StatusOr<std::vector<telemetry::QueryResult>> RunMetricQueries(Telemetry& telemetry, const MetricScope& scope,
-                                                               const std::vector<MetricQuery>& queries,
+                                                               std::span<const MetricQuery> queries,
                                                                Timestamp start, Timestamp end) {
   return telemetry.Read([&](telemetry::MetricStore& store, const telemetry::LambdaMetrics&) {
     return telemetry::EvaluateStoreQueries(store, scope.owner, queries, start, end, scope.concurrency_quota);

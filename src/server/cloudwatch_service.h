@@ -11,6 +11,7 @@
 // Thread-safe: state lives in Telemetry, AlarmRegistry and AccountRegistry, each locked.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,7 @@ MetricScope ScopeOf(AccountRegistry& registry, std::string_view account, std::st
 // Evaluates `queries` over [start, end) on the store: metric queries read their statistic,
 // SERVICE_QUOTA(AWS/Lambda ConcurrentExecutions) is the applied quota. Takes the store's lock.
 StatusOr<std::vector<telemetry::QueryResult>> RunMetricQueries(
-    Telemetry& telemetry, const MetricScope& scope, const std::vector<telemetry::MetricQuery>& queries,
+    Telemetry& telemetry, const MetricScope& scope, std::span<const telemetry::MetricQuery> queries,
     Timestamp start, Timestamp end);
 
 }  // namespace hr::server

@@ -247,39 +247,39 @@ net::Response Dashboard::Data(std::string_view query) {
   const Timestamp start = Timestamp::FromUnixSeconds(from_seconds - from_seconds % 60);
   const Duration whole = Duration::Seconds(window);
   std::vector<MetricQuery> queries = {
-      Stat("claimed", "ClaimedAccountConcurrency", {}, "Maximum", *period),
-      Stat("concurrent", "ConcurrentExecutions", {}, "Maximum", *period),
+      Stat("claimed", telemetry::lambda_metric::kClaimedAccountConcurrency, {}, "Maximum", *period),
+      Stat("concurrent", telemetry::lambda_metric::kConcurrentExecutions, {}, "Maximum", *period),
       Expression("utilisation", "claimed / SERVICE_QUOTA(concurrent) * 100"),
-      Stat("invocations", "Invocations", {}, "Sum", *period),
-      Stat("errors", "Errors", {}, "Sum", *period),
-      Stat("throttles", "Throttles", {}, "Sum", *period),
+      Stat("invocations", telemetry::lambda_metric::kInvocations, {}, "Sum", *period),
+      Stat("errors", telemetry::lambda_metric::kErrors, {}, "Sum", *period),
+      Stat("throttles", telemetry::lambda_metric::kThrottles, {}, "Sum", *period),
   };
   // Each function's four queries from first_function on, each config's three from first_config.
   const std::size_t first_function = queries.size();
   for (std::size_t i = 0; i < functions.size(); ++i) {
-    const std::vector<Dimension> fn{{"FunctionName", functions[i].name}};
+    const std::vector<Dimension> fn{{telemetry::lambda_dimension::kFunctionName, functions[i].name}};
     std::string id = "f";
     id.append(std::to_string(i));
-    queries.push_back(Stat(id + "_peak", "ConcurrentExecutions", fn, "Maximum", whole));
-    queries.push_back(Stat(id + "_invocations", "Invocations", fn, "Sum", whole));
-    queries.push_back(Stat(id + "_errors", "Errors", fn, "Sum", whole));
-    queries.push_back(Stat(id + "_throttles", "Throttles", fn, "Sum", whole));
+    queries.push_back(Stat(id + "_peak", telemetry::lambda_metric::kConcurrentExecutions, fn, "Maximum", whole));
+    queries.push_back(Stat(id + "_invocations", telemetry::lambda_metric::kInvocations, fn, "Sum", whole));
+    queries.push_back(Stat(id + "_errors", telemetry::lambda_metric::kErrors, fn, "Sum", whole));
+    queries.push_back(Stat(id + "_throttles", telemetry::lambda_metric::kThrottles, fn, "Sum", whole));
   }
   const std::size_t first_config = queries.size();
   for (std::size_t i = 0; i < provisioned.size(); ++i) {
     std::string resource_name = provisioned[i].function;
     resource_name.append(":").append(provisioned[i].config.qualifier);
-    const std::vector<Dimension> resource{{"FunctionName", provisioned[i].function}, {"Resource", resource_name}};
+    const std::vector<Dimension> resource{{telemetry::lambda_dimension::kFunctionName, provisioned[i].function}, {telemetry::lambda_dimension::kResource, resource_name}};
     std::string id = "p";
     id.append(std::to_string(i));
-    queries.push_back(Stat(id + "_utilisation", "ProvisionedConcurrencyUtilization", resource, "Maximum", whole));
-    queries.push_back(Stat(id + "_invocations", "ProvisionedConcurrencyInvocations", resource, "Sum", whole));
-    queries.push_back(Stat(id + "_spillover", "ProvisionedConcurrencySpilloverInvocations", resource, "Sum", whole));
+    queries.push_back(Stat(id + "_utilisation", telemetry::lambda_metric::kProvisionedConcurrencyUtilization, resource, "Maximum", whole));
+    queries.push_back(Stat(id + "_invocations", telemetry::lambda_metric::kProvisionedConcurrencyInvocations, resource, "Sum", whole));
+    queries.push_back(Stat(id + "_spillover", telemetry::lambda_metric::kProvisionedConcurrencySpilloverInvocations, resource, "Sum", whole));
   }
   const std::vector<MetricQuery> current_queries = {
-      Stat("claimed", "ClaimedAccountConcurrency", {}, "Maximum", Duration::Seconds(1)),
-      Stat("unreserved", "UnreservedConcurrentExecutions", {}, "Maximum", Duration::Seconds(1)),
-      Stat("concurrent", "ConcurrentExecutions", {}, "Maximum", Duration::Seconds(1)),
+      Stat("claimed", telemetry::lambda_metric::kClaimedAccountConcurrency, {}, "Maximum", Duration::Seconds(1)),
+      Stat("unreserved", telemetry::lambda_metric::kUnreservedConcurrentExecutions, {}, "Maximum", Duration::Seconds(1)),
+      Stat("concurrent", telemetry::lambda_metric::kConcurrentExecutions, {}, "Maximum", Duration::Seconds(1)),
       Expression("quota", "SERVICE_QUOTA(concurrent)"),
   };
   const MetricScope scope = ScopeOf(ctx_.registry, account, region);

@@ -16,12 +16,12 @@ struct Known {
 
 // Field numbers follow MetricFeed::Field.
 constexpr Known kKnown[] = {
-    {"ConcurrentExecutions", false, true, 0},        {"ClaimedAccountConcurrency", false, true, 1},
-    {"UnreservedConcurrentExecutions", false, true, 2}, {"Invocations", false, false, 3},
-    {"Throttles", false, false, 4},                  {"ConcurrentExecutions", true, true, 0},
-    {"Invocations", true, false, 3},                 {"Throttles", true, false, 4},
-    {"ProvisionedConcurrencyInvocations", true, false, 5}, {"ProvisionedConcurrentExecutions", true, true, 6},
-    {"ProvisionedConcurrencySpilloverInvocations", true, false, 7},
+    {telemetry::lambda_metric::kConcurrentExecutions, false, true, 0},        {telemetry::lambda_metric::kClaimedAccountConcurrency, false, true, 1},
+    {telemetry::lambda_metric::kUnreservedConcurrentExecutions, false, true, 2}, {telemetry::lambda_metric::kInvocations, false, false, 3},
+    {telemetry::lambda_metric::kThrottles, false, false, 4},                  {telemetry::lambda_metric::kConcurrentExecutions, true, true, 0},
+    {telemetry::lambda_metric::kInvocations, true, false, 3},                 {telemetry::lambda_metric::kThrottles, true, false, 4},
+    {telemetry::lambda_metric::kProvisionedConcurrencyInvocations, true, false, 5}, {telemetry::lambda_metric::kProvisionedConcurrentExecutions, true, true, 6},
+    {telemetry::lambda_metric::kProvisionedConcurrencySpilloverInvocations, true, false, 7},
 };
 
 std::string Produced() {
@@ -59,7 +59,7 @@ StatusOr<MetricFeed> MetricFeed::For(const Workload& w) {
       if (exists) continue;
       std::int64_t function = -1;
       bool dims_ok = id.dimensions.empty();
-      if (id.dimensions.size() == 1 && id.dimensions[0].name == "FunctionName") {
+      if (id.dimensions.size() == 1 && id.dimensions[0].name == telemetry::lambda_dimension::kFunctionName) {
         for (std::size_t i = 0; i < w.functions.size(); ++i) {
           if (w.functions[i].name == id.dimensions[0].value) function = static_cast<std::int64_t>(i);
         }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/string_map.h"
+#include "telemetry/alarm_queries.h"
 #include "telemetry/lambda_metrics.h"
 #include "telemetry/metric_query.h"
 #include "telemetry/store_queries.h"
@@ -272,40 +273,13 @@ void Simulation::Tick(std::int64_t now) {
 }
 
 telemetry::AlarmEvaluation Simulation::Evaluate(const AlarmState& alarm, Timestamp now) const {
-  // As the server's evaluator reads an alarm's range (server/alarm_evaluator.cc).
-  const telemetry::AlarmRule& rule = alarm.spec->rule;
-  const std::int64_t period = rule.period.nanos();
-  const int range_size = telemetry::EvaluationRange(rule.evaluation_periods);
-  const Timestamp end = At(now.unix_nanos() - now.unix_nanos() % period);
-  const Timestamp start = end - Duration::Nanos(period * range_size);
-  std::vector<telemetry::PeriodValue> range;
-  for (int k = 0; k < range_size; ++k) range.push_back({start + Duration::Nanos(period * k), std::nullopt});
   const double quota = static_cast<double>(account_->Pool().limit);
-  auto run = [&](const std::vector<telemetry::MetricQuery>& queries) {
-    return telemetry::EvaluateStoreQueries(store_, kOwner, queries, start, end, quota);
-  };
-  auto place = [&](const telemetry::TimeSeries& series, bool counts) {
-    for (std::size_t i = 0; i < series.timestamps.size(); ++i) {
-      const std::int64_t k = (series.timestamps[i] - start).nanos() / period;
-      if (k < 0 || k >= range_size) continue;
-      if (counts) {
-        range[static_cast<std::size_t>(k)].sample_count = series.values[i];
-      } else {
-        range[static_cast<std::size_t>(k)].value = series.values[i];
-      }
-    }
-  };
-  if (auto results = run(alarm.spec->queries); results.ok()) {
-    for (const telemetry::QueryResult& r : *results) {
-      if (r.return_data) place(r.series, false);
-    }
-  }
-  if (alarm.spec->queries.size() == 1 && alarm.spec->queries[0].metric_stat && !rule.statistic.empty()) {
-    telemetry::MetricQuery count = alarm.spec->queries[0];
-    count.metric_stat->statistic = telemetry::Statistic{telemetry::StatisticKind::kSampleCount, 0};
-    if (auto counts = run({count}); counts.ok() && !counts->empty()) place(counts->front().series, true);
-  }
-  return telemetry::EvaluateAlarm(rule, alarm.state, range, now);
+  return telemetry::EvaluateAlarmQueries(
+      alarm.spec->rule, alarm.state, alarm.spec->queries,
+      [&](std::span<const telemetry::MetricQuery> queries, Timestamp start, Timestamp end) {
+        return telemetry::EvaluateStoreQueries(store_, kOwner, queries, start, end, quota);
+      },
+      now);
 }
 
 void Simulation::EvaluateAlarms(Timestamp now) {

@@ -11,6 +11,9 @@
 #include <set>
 #include <sstream>
 
+#include "telemetry/alarm_validation.h"
+#include "telemetry/store_queries.h"
+
 namespace hr::sim {
 namespace {
 
@@ -276,9 +279,7 @@ telemetry::Statistic StatisticOf(const YAML::Node& node, bool extended) {
 
 std::int64_t PeriodOf(const YAML::Node& node) {
   const std::int64_t period = IntegerOf(node, "Period", 1, 86'400 * 7);
-  if (!(period == 10 || period == 20 || period == 30 || (period >= 60 && period % 60 == 0))) {
-    Fail(node, "Period must be 10, 20, 30 or a multiple of 60");
-  }
+  if (Status s = telemetry::CheckAlarmPeriod(period, 1); !s.ok()) Fail(node, s.message());
   return period;
 }
 
@@ -337,7 +338,6 @@ AlarmSpec AlarmOf(const YAML::Node& node) {
     if (!metrics.IsSequence() || metrics.size() == 0 || metrics.size() > 10) {
       Fail(metrics, "The Metrics list must contain between 1 and 10 elements.");
     }
-    int returning = 0;
     for (const YAML::Node& m : metrics) {
       AllowedKeys(m, "a metric query", {"Id", "MetricStat", "Expression", "Label", "ReturnData", "Period"});
       telemetry::MetricQuery q;
@@ -347,12 +347,11 @@ AlarmSpec AlarmOf(const YAML::Node& node) {
       if (m["MetricStat"].IsDefined() == m["Expression"].IsDefined()) {
         Fail(m, "a metric query needs exactly one of MetricStat and Expression");
       }
-      std::int64_t p = 0;
       if (const YAML::Node s = m["MetricStat"]) {
         AllowedKeys(s, "MetricStat", {"Metric", "Period", "Stat", "Unit"});
         const YAML::Node metric = Required(s, "Metric", "MetricStat");
         AllowedKeys(metric, "Metric", {"Namespace", "MetricName", "Dimensions"});
-        p = PeriodOf(Required(s, "Period", "MetricStat"));
+        const std::int64_t p = PeriodOf(Required(s, "Period", "MetricStat"));
         q.metric_stat = telemetry::MetricStatQuery{
             telemetry::MakeMetricId(ScalarOf(Required(metric, "Namespace", "Metric"), "Namespace"),
                                     ScalarOf(Required(metric, "MetricName", "Metric"), "MetricName"),
@@ -362,20 +361,13 @@ AlarmSpec AlarmOf(const YAML::Node& node) {
         if (q.label.empty()) q.label = q.metric_stat->metric.name;
       } else {
         q.expression = ScalarOf(m["Expression"], "Expression");
-        if (m["Period"]) {
-          p = PeriodOf(m["Period"]);
-          q.period = Duration::Seconds(p);
-        }
+        if (m["Period"]) q.period = Duration::Seconds(PeriodOf(m["Period"]));
       }
-      if (p != 0) {
-        if (period != 0 && p != period) Fail(m, "All metrics in a metric math alarm must have the same period.");
-        period = p;
-      }
-      if (q.return_data) ++returning;
       a.queries.push_back(std::move(q));
     }
-    if (returning != 1) Fail(metrics, "Exactly one element of the metrics list should return data.");
-    if (period == 0) Fail(metrics, "The metric math alarm needs a metric with a period.");
+    auto shared = telemetry::MetricMathAlarmPeriod(a.queries);
+    if (!shared.ok()) Fail(metrics, shared.status().message());
+    period = *shared;
     // Ids, expressions and references are checked by evaluating once on no data.
     telemetry::QueryEnvironment env;
     env.start = Timestamp::Epoch();
@@ -386,16 +378,13 @@ AlarmSpec AlarmOf(const YAML::Node& node) {
       return s;
     };
     env.service_quota = [](const telemetry::MetricId& id) -> std::optional<double> {
-      if (id.ns == "AWS/Lambda" && id.name == "ConcurrentExecutions" && id.dimensions.empty()) return 1.0;
+      if (telemetry::IsConcurrencyQuotaMetric(id)) return 1.0;
       return std::nullopt;
     };
     auto checked = telemetry::EvaluateQueries(a.queries, env);
     if (!checked.ok()) Fail(metrics, checked.status().message());
   }
-  const std::int64_t window = period * rule.evaluation_periods;
-  if (window > 604'800 || (period < 3600 && window > 86'400)) {
-    Fail(node, "The evaluation period of the alarm (Period x EvaluationPeriods) is too long");
-  }
+  if (Status s = telemetry::CheckAlarmPeriod(period, rule.evaluation_periods); !s.ok()) Fail(node, s.message());
   rule.period = Duration::Seconds(period);
   return a;
 }

@@ -30,9 +30,9 @@ LambdaMetrics::Owner& LambdaMetrics::OwnerAt(OwnerId owner) {
   auto it = owners_.find(owner);
   if (it != owners_.end()) return it->second;
   Owner& o = owners_[owner];
-  o.concurrent.series.id = Lambda("ConcurrentExecutions");
-  o.unreserved.series.id = Lambda("UnreservedConcurrentExecutions");
-  o.claimed.series.id = Lambda("ClaimedAccountConcurrency");
+  o.concurrent.series.id = Lambda(lambda_metric::kConcurrentExecutions);
+  o.unreserved.series.id = Lambda(lambda_metric::kUnreservedConcurrentExecutions);
+  o.claimed.series.id = Lambda(lambda_metric::kClaimedAccountConcurrency);
   return o;
 }
 
@@ -40,7 +40,7 @@ LambdaMetrics::FunctionState& LambdaMetrics::FunctionAt(OwnerId, Owner& o, const
   auto it = o.functions.find(function);
   if (it != o.functions.end()) return it->second;
   FunctionState& f = o.functions[function];
-  f.concurrency.series.id = Lambda("ConcurrentExecutions", {{"FunctionName", function}});
+  f.concurrency.series.id = Lambda(lambda_metric::kConcurrentExecutions, {{lambda_dimension::kFunctionName, function}});
   return f;
 }
 
@@ -83,32 +83,32 @@ LambdaMetrics::LabelSeries& LambdaMetrics::SeriesFor(OwnerId owner, const Invoca
   if (it != o.series.end()) return it->second;
   // The dimension sets a count carries (spec §3.6): none, the function, the resource as
   // invoked, and the executed version for an invocation through an alias.
-  std::vector<std::vector<Dimension>> sets = {{}, {{"FunctionName", l.function}}};
+  std::vector<std::vector<Dimension>> sets = {{}, {{lambda_dimension::kFunctionName, l.function}}};
   if (!l.qualifier.empty()) {
     const std::string resource = ResourceOf(l.function, l.qualifier);
-    sets.push_back({{"FunctionName", l.function}, {"Resource", resource}});
+    sets.push_back({{lambda_dimension::kFunctionName, l.function}, {lambda_dimension::kResource, resource}});
     if (l.qualifier != l.executed_version) {
-      sets.push_back({{"ExecutedVersion", l.executed_version}, {"FunctionName", l.function}, {"Resource", resource}});
+      sets.push_back({{lambda_dimension::kExecutedVersion, l.executed_version}, {lambda_dimension::kFunctionName, l.function}, {lambda_dimension::kResource, resource}});
     }
   }
   LabelSeries series;
   auto each = [&](std::string_view name, std::vector<Cached>& out) {
     for (const auto& dims : sets) out.push_back({Lambda(name, dims), {}});
   };
-  each("Invocations", series.invocations);
-  each("Errors", series.errors);
-  each("Duration", series.duration);
-  each("Throttles", series.throttles);
-  each("AsyncEventsReceived", series.async_received);
-  each("AsyncEventAge", series.async_age);
-  each("AsyncEventsDropped", series.async_dropped);
+  each(lambda_metric::kInvocations, series.invocations);
+  each(lambda_metric::kErrors, series.errors);
+  each(lambda_metric::kDuration, series.duration);
+  each(lambda_metric::kThrottles, series.throttles);
+  each(lambda_metric::kAsyncEventsReceived, series.async_received);
+  each(lambda_metric::kAsyncEventAge, series.async_age);
+  each(lambda_metric::kAsyncEventsDropped, series.async_dropped);
   if (!l.provisioned_qualifier.empty()) {
     const std::vector<std::vector<Dimension>> pc_sets = {
-        {{"FunctionName", l.function}},
-        {{"FunctionName", l.function}, {"Resource", ResourceOf(l.function, l.provisioned_qualifier)}}};
+        {{lambda_dimension::kFunctionName, l.function}},
+        {{lambda_dimension::kFunctionName, l.function}, {lambda_dimension::kResource, ResourceOf(l.function, l.provisioned_qualifier)}}};
     for (const auto& dims : pc_sets) {
-      series.provisioned_invocations.push_back({Lambda("ProvisionedConcurrencyInvocations", dims), {}});
-      series.spillover_invocations.push_back({Lambda("ProvisionedConcurrencySpilloverInvocations", dims), {}});
+      series.provisioned_invocations.push_back({Lambda(lambda_metric::kProvisionedConcurrencyInvocations, dims), {}});
+      series.spillover_invocations.push_back({Lambda(lambda_metric::kProvisionedConcurrencySpilloverInvocations, dims), {}});
     }
   }
   return o.series.emplace(std::move(key), std::move(series)).first->second;
@@ -133,18 +133,18 @@ void LambdaMetrics::RecordPool(OwnerId owner, Owner& o, Timestamp now) {
 void LambdaMetrics::RecordResource(OwnerId owner, const std::string& function, const std::string& qualifier,
                                    std::int64_t busy, Timestamp now) {
   store_.Record(owner,
-                Lambda("ConcurrentExecutions",
-                       {{"FunctionName", function}, {"Resource", ResourceOf(function, qualifier)}}),
+                Lambda(lambda_metric::kConcurrentExecutions,
+                       {{lambda_dimension::kFunctionName, function}, {lambda_dimension::kResource, ResourceOf(function, qualifier)}}),
                 now, static_cast<double>(busy), 1, kCount);
 }
 
 void LambdaMetrics::RecordProvisioned(OwnerId owner, const std::string& function,
                                       const std::string& qualifier, std::int64_t busy,
                                       std::int32_t allocated, Timestamp now) {
-  std::vector<Dimension> dims{{"FunctionName", function}, {"Resource", ResourceOf(function, qualifier)}};
-  store_.Record(owner, Lambda("ProvisionedConcurrentExecutions", dims), now, static_cast<double>(busy), 1, kCount);
+  std::vector<Dimension> dims{{lambda_dimension::kFunctionName, function}, {lambda_dimension::kResource, ResourceOf(function, qualifier)}};
+  store_.Record(owner, Lambda(lambda_metric::kProvisionedConcurrentExecutions, dims), now, static_cast<double>(busy), 1, kCount);
   if (busy > 0 && allocated > 0) {  // not emitted when idle
-    store_.Record(owner, Lambda("ProvisionedConcurrencyUtilization", std::move(dims)), now,
+    store_.Record(owner, Lambda(lambda_metric::kProvisionedConcurrencyUtilization, std::move(dims)), now,
                   static_cast<double>(busy) / allocated, 1, kNone);
   }
 }

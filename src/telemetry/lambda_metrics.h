@@ -27,11 +27,10 @@
 #include <string_view>
 
 #include "base/time.h"
+#include "telemetry/lambda_metric_names.h"
 #include "telemetry/metric_store.h"
 
 namespace hr::telemetry {
-
-inline constexpr std::string_view kLambdaNamespace = "AWS/Lambda";
 
 // Which function, resource and version an invocation ran as.
 struct InvocationLabels {

@@ -5,6 +5,10 @@
 
 namespace hr::telemetry {
 
+bool IsConcurrencyQuotaMetric(const MetricId& id) {
+  return id.ns == kLambdaNamespace && id.name == lambda_metric::kConcurrentExecutions && id.dimensions.empty();
+}
+
 StatusOr<std::vector<QueryResult>> EvaluateStoreQueries(const MetricStore& store, OwnerId owner,
                                                         std::span<const MetricQuery> queries,
                                                         Timestamp start, Timestamp end,
@@ -24,9 +28,7 @@ StatusOr<std::vector<QueryResult>> EvaluateStoreQueries(const MetricStore& store
     return series;
   };
   env.service_quota = [&](const MetricId& id) -> std::optional<double> {
-    if (id.ns == kLambdaNamespace && id.name == "ConcurrentExecutions" && id.dimensions.empty()) {
-      return concurrency_quota;
-    }
+    if (IsConcurrencyQuotaMetric(id)) return concurrency_quota;
     return std::nullopt;
   };
   return EvaluateQueries(queries, env);

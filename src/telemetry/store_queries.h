@@ -16,6 +16,10 @@
 
 namespace hr::telemetry {
 
+// Whether SERVICE_QUOTA(`id`) is the concurrency quota (L-B99A9384): AWS/Lambda
+// ConcurrentExecutions without dimensions. (SERVICE_QUOTA of any other metric has no value.)
+bool IsConcurrencyQuotaMetric(const MetricId& id);
+
 StatusOr<std::vector<QueryResult>> EvaluateStoreQueries(const MetricStore& store, OwnerId owner,
                                                         std::span<const MetricQuery> queries,
                                                         Timestamp start, Timestamp end,
