@@ -3,10 +3,13 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
-# make fuzz: seconds per libFuzzer target, and which targets (default: all of fuzz/).
+# make fuzz: seconds per libFuzzer target, which targets (default: all of fuzz/), and how many
+# run at the same time (one core each).
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?=
-# make test-asan: extra ctest arguments (CI leaves out the Debian stack's e2e run, see .ci/run).
+FUZZ_JOBS    ?= $(JOBS)
+# make test-asan: extra ctest arguments, e.g. ASAN_CTEST_ARGS='-E e2e_boto3_debian' to leave out
+# the Debian stack's e2e shards (CI runs everything, see .ci/run).
 ASAN_CTEST_ARGS ?=
 
 .PHONY: deps build dashboard test asan-build test-asan fuzz fuzz-smoke run bench soak clean
@@ -45,11 +48,11 @@ test-asan: asan-build
 	ulimit -s 65536 && cd $(ASAN_BUILD) && UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure --parallel $(JOBS) $(ASAN_CTEST_ARGS)
 
 fuzz: asan-build
-	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" scripts/fuzz $(ASAN_BUILD)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz $(ASAN_BUILD)
 
-# What CI runs: 30 seconds of each target.
+# What CI runs: 30 seconds of each target, FUZZ_JOBS at a time.
 fuzz-smoke: asan-build
-	FUZZ_SECONDS=30 FUZZ_TARGETS="$(FUZZ_TARGETS)" scripts/fuzz $(ASAN_BUILD)
+	FUZZ_SECONDS=30 FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz $(ASAN_BUILD)
 
 run: build
 	$(BUILD)/headroom serve
