@@ -1,6 +1,7 @@
 """Helpers the Invoke end-to-end tests share: fresh accounts, a boto3 client that makes one
 attempt, code packages, the pool as /_headroom/state shows it, and polling with a deadline."""
 import io
+import os
 import random
 import textwrap
 import time
@@ -54,3 +55,33 @@ def wait_for(condition, timeout=10.0, what="condition"):
             return
         time.sleep(0.01)
     raise AssertionError("timed out waiting for " + what)
+
+
+def alive(pid):
+    """True while `pid` exists and is not a zombie."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def processes_with(needle):
+    """Live processes whose environment contains `needle` (e.g. a task root or a function name)."""
+    needle = needle.encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/environ" % entry, "rb") as f:
+                environ = f.read()
+        except OSError:
+            continue
+        if needle in environ and alive(int(entry)):
+            found.append(int(entry))
+    return found
+
+
+def function_processes(name):
+    return processes_with("AWS_LAMBDA_FUNCTION_NAME=%s\0" % name)

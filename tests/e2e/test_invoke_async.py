@@ -25,7 +25,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import ROOT, Headroom
-from invoke_helpers import new_account, client, make_zip, pool_state, wait_for
+from invoke_helpers import client, function_processes, make_zip, new_account, pool_state, wait_for
 
 ROLE = "arn:aws:iam::000000000000:role/r"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -167,29 +167,6 @@ def wait_idle(server, account):
     """Waits until nothing runs in the account's unreserved pool: a function's line is written
     before it answers, and a retry is timed from the answer, so advance only after this."""
     wait_for(lambda: pool_state(server, account)["unreserved_busy"] == 0, what="an idle pool")
-
-
-def processes_with(needle):
-    needle = needle.encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/environ" % entry, "rb") as f:
-                environ = f.read()
-            with open("/proc/%s/stat" % entry) as f:
-                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
-                    continue
-        except OSError:
-            continue
-        if needle in environ:
-            found.append(int(entry))
-    return found
-
-
-def function_processes(name):
-    return processes_with("AWS_LAMBDA_FUNCTION_NAME=%s\0" % name)
 
 
 class Holder:

@@ -27,7 +27,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import Headroom
-from invoke_helpers import new_account, client, make_zip, pool_state, wait_for
+from invoke_helpers import alive, client, function_processes, make_zip, new_account, pool_state, processes_with, wait_for
 
 ROLE = "arn:aws:iam::000000000000:role/r"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -86,42 +86,12 @@ def report_line(r):
     return reports[0]
 
 
-def alive(pid):
-    """True while `pid` exists and is not a zombie."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-
-
 def gone(pid):
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
     return False
-
-
-def processes_with(needle):
-    """Live processes whose environment contains `needle` (e.g. a task root or a function name)."""
-    needle = needle.encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/environ" % entry, "rb") as f:
-                environ = f.read()
-        except OSError:
-            continue
-        if needle in environ and alive(int(entry)):
-            found.append(int(entry))
-    return found
-
-
-def function_processes(name):
-    return processes_with("AWS_LAMBDA_FUNCTION_NAME=%s\0" % name)
 
 
 @pytest.fixture
