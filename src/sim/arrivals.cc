@@ -48,8 +48,8 @@ double ArrivalProcess::ExpectedCount(std::int64_t horizon) const {
 
 ArrivalGenerator::ArrivalGenerator(const ArrivalProcess& process, Rng rng)
     : p_(process),
-      poisson_(process.kind == ArrivalProcess::Kind::kPoisson && process.rate > 0),
-      mean_gap_(poisson_ ? 1e9 / process.rate : 0),
+      kind_(process.kind),
+      mean_gap_(process.kind == ArrivalProcess::Kind::kPoisson && process.rate > 0 ? 1e9 / process.rate : 0),
       end_(process.end),
       rng_(rng) {
   now_ = static_cast<double>(p_.start);
@@ -65,18 +65,9 @@ ArrivalGenerator::ArrivalGenerator(const ArrivalProcess& process, Rng rng)
   }
 }
 
-std::int64_t ArrivalGenerator::NextPoissonOnly() {
-  const double gap = rng_.Exponential() * mean_gap_;
-  if (!(gap < kFarFuture)) return kNever;
-  const std::int64_t t = static_cast<std::int64_t>(now_) + static_cast<std::int64_t>(gap);
-  now_ = static_cast<double>(t);
-  return t >= end_ ? kNever : t;
-}
-
 std::int64_t ArrivalGenerator::Next() {
-  if (poisson_) return NextPoissonOnly();
   std::int64_t t = kNever;
-  switch (p_.kind) {
+  switch (kind_) {
     case ArrivalProcess::Kind::kConstant:
       if (p_.rate <= 0) return kNever;
       {
@@ -86,7 +77,11 @@ std::int64_t ArrivalGenerator::Next() {
       }
       break;
     case ArrivalProcess::Kind::kPoisson:
-      return kNever;  // a positive rate is poisson_'s
+      if (mean_gap_ <= 0) return kNever;
+      t = NextPoisson(mean_gap_, static_cast<std::int64_t>(now_));
+      if (t == kNever) return kNever;
+      now_ = static_cast<double>(t);
+      break;
     case ArrivalProcess::Kind::kSpike:
       if (index_ >= p_.count) return kNever;
       t = p_.start + (p_.spread == 0 ? 0
@@ -104,7 +99,7 @@ std::int64_t ArrivalGenerator::Next() {
         const double rate = index_ == 0 ? 0 : p_.steps[index_ - 1].rate;
         const std::int64_t boundary = index_ < n ? p_.steps[index_].at : kNever;
         if (rate > 0) {
-          const std::int64_t candidate = NextPoisson(rate, from);
+          const std::int64_t candidate = NextPoisson(1e9 / rate, from);
           if (candidate == kNever && boundary == kNever) return kNever;
           if (candidate < boundary) {
             t = candidate;
@@ -132,7 +127,7 @@ std::int64_t ArrivalGenerator::Next() {
       break;
     }
   }
-  return t >= p_.end ? kNever : t;
+  return t >= end_ ? kNever : t;
 }
 
 }  // namespace hr::sim

@@ -58,20 +58,19 @@ class ArrivalGenerator {
   std::int64_t Next();
 
  private:
-  std::int64_t NextPoisson(double rate, std::int64_t from) {
-    const double gap = rng_.Exponential() * 1e9 / rate;
+  // The next arrival after `from` of a Poisson process whose gaps average `mean_gap` ns.
+  std::int64_t NextPoisson(double mean_gap, std::int64_t from) {
+    const double gap = rng_.Exponential() * mean_gap;
     return gap < kFarFuture ? from + static_cast<std::int64_t>(gap) : kNever;
   }
   // Gaps beyond this (about 30 years) are "never", which also keeps the casts defined.
   static constexpr double kFarFuture = 1e18;
 
-  // Poisson arrivals, the common case, read only the generator (not the declaration).
-  std::int64_t NextPoissonOnly();
-
   const ArrivalProcess& p_;
-  const bool poisson_;      // p_.kind == kPoisson with a positive rate
-  const double mean_gap_;   // kPoisson: ns between arrivals on average
-  const std::int64_t end_;  // p_.end
+  // Copied from p_, so that Poisson arrivals (the common case) read only the generator.
+  const ArrivalProcess::Kind kind_;
+  const double mean_gap_;   // kPoisson with a positive rate: ns between arrivals on average; else 0
+  const std::int64_t end_;
   Rng rng_;
   double now_ = 0;          // ns, as a double for thinning; the last arrival
   std::int64_t index_ = 0;  // kConstant, kSpike: arrivals so far. kStep: the current step

@@ -118,23 +118,29 @@ def exchange(server, data, timeout=30):
 
     sender = threading.Thread(target=send, daemon=True)
     sender.start()
-    chunks = []
     try:
-        while True:
-            try:
-                chunk = sock.recv(1 << 16)
-            except ConnectionResetError:
-                break
-            except socket.timeout:
-                raise AssertionError("the server neither answered nor closed within %ss" % timeout)
-            if not chunk:
-                break
-            chunks.append(chunk)
+        raw = read_until_close(sock)
     finally:
         sock.close()
         sender.join(timeout)
-    raw = b"".join(chunks)
     return parse_reply(raw) if raw else None
+
+
+def read_until_close(sock):
+    """Everything the server sends until it closes (or resets) `sock`; fails if it neither
+    answers nor closes within the socket's timeout."""
+    chunks = []
+    while True:
+        try:
+            chunk = sock.recv(1 << 16)
+        except ConnectionResetError:
+            break
+        except socket.timeout:
+            raise AssertionError("the server neither answered nor closed the connection")
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def to_bytes(text):

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import Headroom
 from test_bad_input_and_rules import (TOO_LARGE, assert_alive, assert_aws_error, call, chunked,
-                                      exchange, host_port, parse_reply, request)
+                                      exchange, host_port, parse_reply, read_until_close, request)
 
 MAX_HEADER = 4096
 MAX_BODY = 65536
@@ -31,22 +31,6 @@ def limited():
 
 def connect(server, timeout=15):
     return socket.create_connection(host_port(server), timeout=timeout)
-
-
-def read_until_close(sock):
-    """Everything the server sends until it closes; fails if it neither answers nor closes."""
-    chunks = []
-    while True:
-        try:
-            chunk = sock.recv(1 << 16)
-        except ConnectionResetError:
-            break
-        except socket.timeout:
-            raise AssertionError("the server neither answered nor closed the connection")
-        if not chunk:
-            break
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 class Meanwhile:
