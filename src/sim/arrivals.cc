@@ -47,11 +47,7 @@ double ArrivalProcess::ExpectedCount(std::int64_t horizon) const {
 }
 
 ArrivalGenerator::ArrivalGenerator(const ArrivalProcess& process, Rng rng)
-    : p_(process),
-      kind_(process.kind),
-      mean_gap_(process.kind == ArrivalProcess::Kind::kPoisson && process.rate > 0 ? 1e9 / process.rate : 0),
-      end_(process.end),
-      rng_(rng) {
+    : p_(process), rng_(rng) {
   now_ = static_cast<double>(p_.start);
   switch (p_.kind) {
     case ArrivalProcess::Kind::kRamp:
@@ -67,7 +63,10 @@ ArrivalGenerator::ArrivalGenerator(const ArrivalProcess& process, Rng rng)
 
 std::int64_t ArrivalGenerator::Next() {
   std::int64_t t = kNever;
-  switch (kind_) {
+  switch (p_.kind) {
+    case ArrivalProcess::Kind::kPoisson:
+    case ArrivalProcess::Kind::kStep:
+      return kNever;  // PoissonMix's
     case ArrivalProcess::Kind::kConstant:
       if (p_.rate <= 0) return kNever;
       {
@@ -75,12 +74,6 @@ std::int64_t ArrivalGenerator::Next() {
         if (!(offset < kFarFuture)) return kNever;
         t = p_.start + static_cast<std::int64_t>(offset);
       }
-      break;
-    case ArrivalProcess::Kind::kPoisson:
-      if (mean_gap_ <= 0) return kNever;
-      t = NextPoisson(mean_gap_, static_cast<std::int64_t>(now_));
-      if (t == kNever) return kNever;
-      now_ = static_cast<double>(t);
       break;
     case ArrivalProcess::Kind::kSpike:
       if (index_ >= p_.count) return kNever;
@@ -90,28 +83,6 @@ std::int64_t ArrivalGenerator::Next() {
                                                                  static_cast<double>(p_.count)));
       ++index_;
       break;
-    case ArrivalProcess::Kind::kStep: {
-      std::int64_t from = static_cast<std::int64_t>(now_);
-      const auto n = static_cast<std::int64_t>(p_.steps.size());
-      while (true) {
-        while (index_ < n && p_.steps[index_].at <= from) ++index_;
-        // steps[index_ - 1] is in force at `from`; steps[index_] (if any) is the next change.
-        const double rate = index_ == 0 ? 0 : p_.steps[index_ - 1].rate;
-        const std::int64_t boundary = index_ < n ? p_.steps[index_].at : kNever;
-        if (rate > 0) {
-          const std::int64_t candidate = NextPoisson(1e9 / rate, from);
-          if (candidate == kNever && boundary == kNever) return kNever;
-          if (candidate < boundary) {
-            t = candidate;
-            break;
-          }
-        }
-        if (boundary == kNever || boundary >= p_.end) return kNever;
-        from = boundary;  // memoryless: restart at the step
-      }
-      now_ = static_cast<double>(t);
-      break;
-    }
     case ArrivalProcess::Kind::kRamp:
     case ArrivalProcess::Kind::kDiurnal: {
       if (max_rate_ <= 0) return kNever;
@@ -127,7 +98,7 @@ std::int64_t ArrivalGenerator::Next() {
       break;
     }
   }
-  return t >= end_ ? kNever : t;
+  return t >= p_.end ? kNever : t;
 }
 
 }  // namespace hr::sim

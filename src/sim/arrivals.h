@@ -4,12 +4,13 @@
 // linear ramp, spike (N requests at one instant, or spread evenly over a window) and diurnal
 // (a Poisson rate following a sinusoid). CSV trace replay is sim/trace_reader.h.
 //
-// ArrivalProcess is the declaration (a value, built by sim/workload.h); ArrivalGenerator
-// walks one in virtual time, drawing from its own Rng. Time-varying Poisson rates are drawn
-// exactly for steps (memorylessness: a draw that crosses a step restarts at it) and by
-// thinning for ramps and sinusoids. Next() allocates nothing.
+// ArrivalProcess is the declaration (a value, built by sim/workload.h). Poisson and step
+// entries, whose rates are piecewise constant, are drawn together by sim/poisson_mix.h;
+// ArrivalGenerator walks each of the other kinds in virtual time, drawing from its own Rng
+// (ramps and sinusoids by thinning). Next() allocates nothing.
 //
-// Who calls it: sim/simulation.h, one generator per traffic entry. Not thread-safe.
+// Who calls it: sim/simulation.h, one generator per constant, ramp, spike or diurnal entry.
+// Not thread-safe.
 
 #include <cstdint>
 #include <limits>
@@ -21,6 +22,8 @@ namespace hr::sim {
 
 // Times are nanoseconds from the start of the simulation.
 inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+// Gaps beyond this (about 30 years) are "never", which also keeps the casts to ns defined.
+inline constexpr double kFarFuture = 1e18;
 
 struct RateStep {
   std::int64_t at = 0;  // ns
@@ -51,29 +54,18 @@ struct ArrivalProcess {
 
 class ArrivalGenerator {
  public:
-  // REQUIRES: `process` outlives the generator.
+  // REQUIRES: `process` outlives the generator; its kind is kConstant, kRamp, kSpike or
+  // kDiurnal (Poisson and step traffic is PoissonMix's).
   ArrivalGenerator(const ArrivalProcess& process, Rng rng);
 
   // The next arrival time (ns, non-decreasing), or kNever when the process is over.
   std::int64_t Next();
 
  private:
-  // The next arrival after `from` of a Poisson process whose gaps average `mean_gap` ns.
-  std::int64_t NextPoisson(double mean_gap, std::int64_t from) {
-    const double gap = rng_.Exponential() * mean_gap;
-    return gap < kFarFuture ? from + static_cast<std::int64_t>(gap) : kNever;
-  }
-  // Gaps beyond this (about 30 years) are "never", which also keeps the casts defined.
-  static constexpr double kFarFuture = 1e18;
-
   const ArrivalProcess& p_;
-  // Copied from p_, so that Poisson arrivals (the common case) read only the generator.
-  const ArrivalProcess::Kind kind_;
-  const double mean_gap_;   // kPoisson with a positive rate: ns between arrivals on average; else 0
-  const std::int64_t end_;
   Rng rng_;
   double now_ = 0;          // ns, as a double for thinning; the last arrival
-  std::int64_t index_ = 0;  // kConstant, kSpike: arrivals so far. kStep: the current step
+  std::int64_t index_ = 0;  // kConstant, kSpike: arrivals so far
   double max_rate_ = 0;     // thinning bound
 };
 

@@ -13,7 +13,7 @@ struct Later {
 EventQueue::EventQueue() : coarse_(kCoarseBuckets), fine_(kFinePerCoarse) {}
 
 void EventQueue::Push(std::int64_t at, EventKind kind, std::uint32_t index) {
-  const std::uint64_t order = (static_cast<std::uint64_t>(kind) << 32) | index;
+  const std::uint64_t order = OrderOf(kind, index);
   ++size_;
   const std::int64_t c = at >> kCoarseShift;
   if (c <= coarse_bucket_) {

@@ -80,6 +80,10 @@ class EventQueue {
     if (fine_bucket_ + 1 >= kFinePerCoarse) return {};
     return fine_[static_cast<std::size_t>(fine_bucket_ + 1)];
   }
+  // An event's `order` field.
+  static std::uint64_t OrderOf(EventKind kind, std::uint32_t index) {
+    return (static_cast<std::uint64_t>(kind) << 32) | index;
+  }
   static EventKind KindOfKey(std::uint64_t key) { return static_cast<EventKind>((key >> 32) & 3); }
   static std::uint32_t IndexOfKey(std::uint64_t key) { return static_cast<std::uint32_t>(key); }
   bool empty() const { return size_ == 0; }

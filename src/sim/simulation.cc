@@ -101,6 +101,7 @@ Status Simulation::Build() {
     if (!target.ok()) return fail(target.status());
     FunctionState& f = functions_[i];
     f.target = *target;
+    f.reserved = account_->HasReservedConcurrency(f.target);
     f.duration = &spec.duration;
     f.init = &spec.init;
     f.timeout = spec.timeout ? spec.timeout->nanos() : -1;
@@ -118,18 +119,28 @@ Status Simulation::Build() {
   result_.unreserved_minimum = pool.unreserved_minimum;
   result_.allocated = pool.allocated;
 
-  // Arrival sources; each has one pending arrival in the queue.
-  const std::int64_t end = w.length.nanos();
+  // Arrival sources: the Poisson and step entries in one mix, each other entry with its own
+  // generator and its next arrival queued; the trace.
+  std::vector<PoissonMix::Member> mixed;
   std::uint64_t stream = 0;
   for (std::size_t i = 0; i < w.functions.size(); ++i) {
     for (const ArrivalProcess& p : w.functions[i].traffic) {
-      sources_.push_back({ArrivalGenerator(p, Rng::Split(w.seed, stream++)), static_cast<std::uint32_t>(i)});
+      if (PoissonMix::Mixes(p)) {
+        mixed.push_back({&p, static_cast<std::uint32_t>(i)});
+      } else {
+        sources_.push_back({ArrivalGenerator(p, Rng::Split(w.seed, stream++)), static_cast<std::uint32_t>(i)});
+      }
     }
   }
   for (std::uint32_t s = 0; s < sources_.size(); ++s) {
     const std::int64_t t = sources_[s].generator.Next();
-    if (t < end) queue_.Push(t, EventKind::kArrival, s);
+    if (t < w.length.nanos()) queue_.Push(t, EventKind::kArrival, s);
   }
+  const auto source_count = static_cast<std::uint32_t>(sources_.size());
+  mix_.emplace(std::move(mixed), Rng::Split(w.seed, 2'000'000));
+  mix_next_.order = EventQueue::OrderOf(EventKind::kArrival, source_count);
+  NextFromMix();
+  trace_next_ = {kNever, EventQueue::OrderOf(EventKind::kArrival, source_count + 1)};
   if (w.trace) {
     trace_ = std::make_unique<TraceReader>();
     engine::StringMap<std::int64_t> index;
@@ -138,11 +149,7 @@ Status Simulation::Build() {
       auto it = index.find(name);
       return it == index.end() ? -1 : it->second;
     }));
-    if (trace_->Next(trace_next_)) {
-      if (trace_next_.at < end) queue_.Push(trace_next_.at, EventKind::kArrival, static_cast<std::uint32_t>(sources_.size()));
-    } else {
-      HR_RETURN_IF_ERROR(trace_->status());
-    }
+    if (!NextFromTrace()) return trace_->status();
   }
 
   auto feed = MetricFeed::For(w);
@@ -155,6 +162,21 @@ Status Simulation::Build() {
   }
   queue_.Push(kSecond, EventKind::kTick, 0);
   return Status::Ok();
+}
+
+void Simulation::NextFromMix() {
+  const PoissonMix::Arrival a = mix_->Next();
+  mix_next_.at = a.at < workload_.length.nanos() ? a.at : kNever;
+  mix_function_ = a.function;
+}
+
+bool Simulation::NextFromTrace() {
+  if (trace_->Next(trace_record_) && trace_record_.at < workload_.length.nanos()) {
+    trace_next_.at = trace_record_.at;
+  } else {
+    trace_next_.at = kNever;
+  }
+  return trace_->status().ok();
 }
 
 void Simulation::Arrive(std::uint32_t function, std::int64_t now, std::int64_t duration) {
@@ -195,7 +217,9 @@ void Simulation::Arrive(std::uint32_t function, std::int64_t now, std::int64_t d
   }
   second.concurrency = std::max(second.concurrency, ++f.busy);
   peak_busy_ = std::max(peak_busy_, ++busy_);
-  if (!account_->HasReservedConcurrency(f.target) && d.grant.start != core::StartKind::kProvisioned) {
+  // Only an on-demand run of a function without RC can raise the claimed concurrency; ask
+  // the engine when it raises this second's peak.
+  if (!f.reserved && d.grant.start != core::StartKind::kProvisioned && ++unreserved_busy_ > peak_unreserved_busy_) {
     const engine::PoolView pool = account_->Pool();
     peak_claimed_ = std::max(peak_claimed_, pool.claimed);
     peak_unreserved_busy_ = std::max(peak_unreserved_busy_, pool.unreserved_busy);
@@ -221,7 +245,11 @@ void Simulation::Finish(std::uint32_t slot, std::int64_t now) {
   account_->Release(r.grant, At(now), r.reuse);
   --f.busy;
   --busy_;
-  if (r.grant.start == core::StartKind::kProvisioned) --f.provisioned_busy;
+  if (r.grant.start == core::StartKind::kProvisioned) {
+    --f.provisioned_busy;
+  } else if (!f.reserved) {
+    --unreserved_busy_;
+  }
   free_running_.Give(slot);
 }
 
@@ -310,11 +338,28 @@ void Simulation::OnAlarm(const AlarmState& alarm, std::int64_t now) {
 
 Status Simulation::Run() {
   const std::int64_t end = workload_.length.nanos();
-  const auto trace_source = static_cast<std::uint32_t>(sources_.size());
   std::uint64_t events = 0;
   std::uint64_t buckets_entered = 0;
   while (!queue_.empty()) {
-    const Event e = queue_.Top();
+    // The earliest of the queue's next event, the mix's next arrival and the trace's.
+    const Event queued = queue_.Top();
+    if (mix_next_ < queued && !(trace_next_ < mix_next_)) {
+      ++events;
+      const Event e = mix_next_;
+      const std::uint32_t function = mix_function_;
+      NextFromMix();
+      Arrive(function, e.at, -1);
+      continue;
+    }
+    if (trace_next_ < queued) {
+      ++events;
+      const Event e = trace_next_;
+      const TraceRecord record = trace_record_;
+      if (!NextFromTrace()) return trace_->status();
+      Arrive(record.function, e.at, record.duration);
+      continue;
+    }
+    const Event e = queued;
     if (e.at > end) break;
     ++events;
     // A finish reads a random slot of the running table: fetch the next bucket's slots now.
@@ -326,25 +371,14 @@ Status Simulation::Run() {
     }
     if (e.kind() == EventKind::kArrival) {
       // The source's next arrival replaces this one in the queue (one sift instead of two).
-      if (e.index() == trace_source) {
-        const TraceRecord record = trace_next_;
-        if (trace_->Next(trace_next_) && trace_next_.at < end) {
-          queue_.ReplaceTop(trace_next_.at, EventKind::kArrival, trace_source);
-        } else {
-          queue_.Pop();
-          if (!trace_->status().ok()) return trace_->status();
-        }
-        Arrive(record.function, e.at, record.duration);
+      Source& s = sources_[e.index()];
+      const std::int64_t next = s.generator.Next();
+      if (next < end) {
+        queue_.ReplaceTop(next, EventKind::kArrival, e.index());
       } else {
-        Source& s = sources_[e.index()];
-        const std::int64_t next = s.generator.Next();
-        if (next < end) {
-          queue_.ReplaceTop(next, EventKind::kArrival, e.index());
-        } else {
-          queue_.Pop();
-        }
-        Arrive(s.function, e.at, -1);
+        queue_.Pop();
       }
+      Arrive(s.function, e.at, -1);
       continue;
     }
     queue_.Pop();

@@ -30,6 +30,7 @@
 #include "sim/event_queue.h"
 #include "sim/lowest_free_slots.h"
 #include "sim/metric_feed.h"
+#include "sim/poisson_mix.h"
 #include "sim/second_sample.h"
 #include "sim/trace_reader.h"
 #include "sim/workload.h"
@@ -124,6 +125,7 @@ class Simulation {
  private:
   struct FunctionState {
     engine::InvokeTarget target;
+    bool reserved = false;  // has reserved concurrency (fixed for the run)
     const Distribution* duration = nullptr;
     const Distribution* init = nullptr;
     std::int64_t timeout = -1;  // ns; -1: none
@@ -149,6 +151,10 @@ class Simulation {
 
   Simulation(const Workload& workload, SimulationOptions options);
   Status Build();
+  // The mix's and the trace's next arrivals into mix_next_ and trace_next_ (kNever at the
+  // end). False on a bad trace line.
+  void NextFromMix();
+  bool NextFromTrace();
   void Arrive(std::uint32_t function, std::int64_t now, std::int64_t duration);
   void Finish(std::uint32_t slot, std::int64_t now);
   void Tick(std::int64_t now);
@@ -163,9 +169,15 @@ class Simulation {
   EventQueue queue_;
   std::vector<FunctionState> functions_;
   std::vector<FunctionSecond> second_;  // this second, by function
-  std::vector<Source> sources_;
+  std::vector<Source> sources_;  // each has its next arrival queued
+  // The Poisson mix and the trace give arrivals in time order by themselves: their next
+  // arrivals wait outside the queue, as events ordered after the sources'.
+  std::optional<PoissonMix> mix_;
+  Event mix_next_;
+  std::uint32_t mix_function_ = 0;
   std::unique_ptr<TraceReader> trace_;
-  TraceRecord trace_next_;
+  TraceRecord trace_record_;
+  Event trace_next_;
   std::vector<Running> running_;
   LowestFreeSlots free_running_;  // which slots of running_ are free
   // This second's account-wide numbers.
@@ -173,6 +185,7 @@ class Simulation {
   std::int64_t peak_busy_ = 0;
   std::int64_t peak_claimed_ = 0;
   std::int64_t peak_unreserved_busy_ = 0;
+  std::int64_t unreserved_busy_ = 0;  // the simulation's own on-demand runs of functions without RC
   std::int64_t second_invocations_ = 0;
   std::int64_t second_throttles_ = 0;
 
