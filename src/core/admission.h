@@ -63,12 +63,6 @@ struct AdmissionTarget {
   std::uint32_t provisioned_generation;
 };
 
-// `synchronous`: RequestResponse (counts against the request-rate limits); false for an
-// asynchronous event taken from the queue. `sink` may be null.
-AdmissionDecision Admit(const AdmissionTarget& target, ConcurrencyLedger& ledger,
-                        const Tunables& tunables, bool synchronous, Timestamp now,
-                        EventSink* sink);
-
 // Where a finished invocation returns. A null `environments` / `provisioned` means the
 // version / config it ran on is gone or changed: the environment is reclaimed.
 struct ReleaseTarget {
@@ -78,8 +72,148 @@ struct ReleaseTarget {
   std::uint32_t account_index;
 };
 
+namespace admission_detail {
+inline ModelEvent EventFor(EventKind kind, const AdmissionTarget& t, Timestamp now) {
+  ModelEvent e;
+  e.kind = kind;
+  e.at = now;
+  e.account = t.account_index;
+  e.function = t.function.slot;
+  e.version = t.version;
+  e.provisioned = t.provisioned ? t.provisioned->slot : kNoSlot;
+  return e;
+}
+}  // namespace admission_detail
+
+// `synchronous`: RequestResponse (counts against the request-rate limits); false for an
+// asynchronous event taken from the queue. `sink` may be null. `Ledger` is
+// ConcurrencyLedger, or a final implementation of it so that its calls inline (the engine
+// passes LocalLedger when it has one). Inline: the server's and the simulator's hot path.
+template <typename Ledger>
+AdmissionDecision Admit(const AdmissionTarget& t, Ledger& ledger, const Tunables& tunables, bool synchronous,
+                        Timestamp now, EventSink* sink) {
+  AdmissionDecision d;
+  auto throttle = [&](ThrottleReason reason) {
+    d.throttle = reason;
+    if (sink) {
+      ModelEvent e = admission_detail::EventFor(EventKind::kThrottled, t, now);
+      e.reason = reason;
+      sink->OnEvent(e);
+    }
+    return d;
+  };
+
+  if (synchronous && !t.account.request_rate.TryTake(now)) {
+    return throttle(tunables.account_rate_throttle_reason);
+  }
+
+  Grant& g = d.grant;
+  g.admitted_at = now;
+  g.function = t.function.slot;
+  g.function_generation = t.function_generation;
+  g.version = t.version;
+  g.code_generation = t.code_generation;
+
+  ProvisionedPool* pc = t.provisioned;
+  if (pc && pc->status == ProvisionedStatus::kReady) {
+    if (ledger.TryTakeProvisioned(pc->slot, pc->allocated)) {
+      if (synchronous && !pc->request_rate.TryTake(now)) {
+        ledger.ReleaseProvisioned(pc->slot);
+        return throttle(tunables.provisioned_rate_throttle_reason);
+      }
+      g.start = StartKind::kProvisioned;
+      g.environment = pc->idle.back();
+      pc->idle.pop_back();
+      g.provisioned = pc->slot;
+      g.provisioned_generation = t.provisioned_generation;
+      if (sink) {
+        ModelEvent e = admission_detail::EventFor(EventKind::kAdmitted, t, now);
+        e.start = g.start;
+        e.environment = g.environment;
+        sink->OnEvent(e);
+      }
+      return d;
+    }
+    g.spillover = true;
+  }
+
+  FunctionPool& f = t.function;
+  const bool reserved = f.has_reserved();
+  const bool taken = reserved ? ledger.TryTakeReserved(f.slot, f.ReservedOnDemandCap())
+                              : ledger.TryTakeUnreserved(f.slot, t.account.UnreservedConcurrency());
+  if (!taken) {
+    return throttle(reserved ? ThrottleReason::kReservedFunctionConcurrentInvocationLimitExceeded
+                             : ThrottleReason::kConcurrentInvocationLimitExceeded);
+  }
+
+  auto reclaim = [&](EnvironmentId id) {
+    if (sink) {
+      ModelEvent e = admission_detail::EventFor(EventKind::kEnvironmentReclaimed, t, now);
+      e.environment = id;
+      sink->OnEvent(e);
+    }
+  };
+  if (auto warm = t.environments.TakeWarm(now, tunables.keep_alive, reclaim)) {
+    g.start = StartKind::kWarm;
+    g.environment = *warm;
+  } else {
+    if (!f.scaling.TryTake(now)) {
+      ledger.ReleaseOnDemand(f.slot, !reserved);
+      return throttle(tunables.scaling_throttle_reason);
+    }
+    g.start = StartKind::kCold;
+    g.environment = t.account.next_environment++;
+    if (sink) {
+      ModelEvent e = admission_detail::EventFor(EventKind::kEnvironmentCreated, t, now);
+      e.environment = g.environment;
+      sink->OnEvent(e);
+    }
+  }
+  if (sink) {
+    ModelEvent e = admission_detail::EventFor(EventKind::kAdmitted, t, now);
+    e.start = g.start;
+    e.spillover = g.spillover;
+    e.environment = g.environment;
+    sink->OnEvent(e);
+  }
+  return d;
+}
+
 // REQUIRES: `grant` came from an Admit on this account and is released exactly once.
-void Release(const Grant& grant, const ReleaseTarget& target, ConcurrencyLedger& ledger,
-             Timestamp now, EventSink* sink);
+template <typename Ledger>
+void Release(const Grant& g, const ReleaseTarget& t, Ledger& ledger, Timestamp now, EventSink* sink) {
+  const bool provisioned = g.start == StartKind::kProvisioned;
+  if (provisioned) {
+    ledger.ReleaseProvisioned(g.provisioned);
+  } else {
+    ledger.ReleaseOnDemand(g.function, !t.function.has_reserved());
+  }
+  auto event = [&](EventKind kind) {
+    ModelEvent e;
+    e.kind = kind;
+    e.at = now;
+    e.account = t.account_index;
+    e.function = g.function;
+    e.version = g.version;
+    e.provisioned = g.provisioned;
+    e.environment = g.environment;
+    e.provisioned_environment = provisioned;
+    return e;
+  };
+  if (sink) {
+    ModelEvent e = event(EventKind::kFinished);
+    e.start = g.start;
+    e.spillover = g.spillover;
+    e.elapsed = now - g.admitted_at;
+    sink->OnEvent(e);
+  }
+  if (provisioned && t.provisioned) {
+    t.provisioned->idle.push_back(g.environment);
+  } else if (!provisioned && t.environments) {
+    t.environments->PutIdle(g.environment, now);
+  } else if (sink) {
+    sink->OnEvent(event(EventKind::kEnvironmentReclaimed));
+  }
+}
 
 }  // namespace hr::core

@@ -8,20 +8,6 @@ TokenBucket::TokenBucket(std::int64_t capacity, std::int64_t refill_per_second, 
       rate_(refill_per_second),
       last_(now) {}
 
-void TokenBucket::RefillSlow(Timestamp now) {
-  const std::int64_t elapsed = (now - last_).nanos();
-  last_ = now;
-  const std::int64_t deficit = capacity_nano_ - nano_tokens_;
-  if (deficit <= 0 || rate_ <= 0) return;
-  // elapsed * rate_ nano-tokens arrive; compare by division first so nothing overflows.
-  if (elapsed >= deficit / rate_ + 1) {
-    nano_tokens_ = capacity_nano_;
-  } else {
-    nano_tokens_ += elapsed * rate_;
-    if (nano_tokens_ > capacity_nano_) nano_tokens_ = capacity_nano_;
-  }
-}
-
 std::int64_t TokenBucket::Available(Timestamp now) {
   Refill(now);
   return nano_tokens_ / kNanosPerToken;

@@ -30,6 +30,7 @@ Account::Account(std::uint32_t index, std::string account_id, std::string region
       region_(std::move(region)),
       tunables_(tunables),
       ledger_(std::move(ledger)),
+      local_ledger_(dynamic_cast<core::LocalLedger*>(ledger_.get())),
       sink_(sink) {
   pool_.limit = tunables_.account_concurrency_limit;
   pool_.unreserved_minimum = tunables_.UnreservedMinimumFor(pool_.limit);
@@ -803,22 +804,6 @@ bool Account::IsLive(const InvokeTarget& t) const {
          fn.versions[t.version].live;
 }
 
-core::AdmissionDecision Account::Admit(const InvokeTarget& t, bool synchronous, Timestamp now) {
-  Function& fn = functions_[t.function.slot];
-  Version& v = fn.versions[t.version];
-  ProvisionedConfig* pc = v.provisioned == kNoSlot ? nullptr : &provisioned_[v.provisioned];
-  core::AdmissionTarget target{pool_,
-                               fn.pool,
-                               v.environments,
-                               pc ? &pc->pool : nullptr,
-                               index_,
-                               fn.generation,
-                               t.version,
-                               v.code_generation,
-                               pc ? pc->generation : 0};
-  return core::Admit(target, *ledger_, tunables_, synchronous, now, sink_);
-}
-
 const FunctionConfig& Account::ConfigOf(const InvokeTarget& t) const {
   return functions_[t.function.slot].versions[t.version].config;
 }
@@ -831,34 +816,6 @@ std::optional<Account::ProvisionedUsage> Account::ProvisionedFor(const InvokeTar
 
 bool Account::HasReservedConcurrency(const InvokeTarget& t) const {
   return functions_[t.function.slot].pool.has_reserved();
-}
-
-void Account::Release(const core::Grant& g, Timestamp now, bool reuse_environment) {
-  Function& fn = functions_[g.function];
-  const bool same_function = fn.live && fn.generation == g.function_generation;
-  Version* v = reuse_environment && same_function && g.version < fn.versions.size() &&
-                       fn.versions[g.version].live &&
-                       fn.versions[g.version].code_generation == g.code_generation
-                   ? &fn.versions[g.version]
-                   : nullptr;
-  core::ProvisionedPool* pc = nullptr;
-  if (g.start == core::StartKind::kProvisioned) {
-    ProvisionedConfig& config = provisioned_[g.provisioned];
-    if (config.live && config.generation == g.provisioned_generation &&
-        config.pool.status == ProvisionedStatus::kReady) {
-      pc = &config.pool;
-    }
-  }
-  core::ReleaseTarget target{fn.pool, v ? &v->environments : nullptr, pc, index_};
-  core::Release(g, target, *ledger_, now, sink_);
-  if (g.start == core::StartKind::kProvisioned) {
-    const ProvisionedConfig& config = provisioned_[g.provisioned];
-    if (!config.live && ledger_->ProvisionedBusy(g.provisioned) == 0) {
-      free_provisioned_slots_.push_back(g.provisioned);
-    }
-  } else if (!fn.live) {
-    MaybeFreeFunctionSlot(g.function);
-  }
 }
 
 void Account::ReclaimIdleEnvironments(Timestamp now) {

@@ -31,6 +31,7 @@
 #include "core/admission.h"
 #include "core/events.h"
 #include "core/ledger.h"
+#include "core/local_ledger.h"
 #include "core/on_demand_environments.h"
 #include "core/pools.h"
 #include "core/tunables.h"
@@ -429,6 +430,13 @@ class Account {
   void Emit(core::EventKind kind, core::ConfigChange change, std::uint32_t function,
             std::uint32_t version, std::uint32_t provisioned, Timestamp now,
             core::EnvironmentId environment = 0, bool provisioned_environment = false);
+  // Calls `f` with the ledger as its own type when it is a LocalLedger (so that admission
+  // inlines its counters), else through the interface.
+  template <typename F>
+  decltype(auto) WithLedger(F&& f) {
+    if (local_ledger_) return f(*local_ledger_);
+    return f(*ledger_);
+  }
   std::string Arn(std::string_view name, std::optional<std::string_view> qualifier = std::nullopt) const {
     return FunctionArn(region_, account_id_, name, qualifier);
   }
@@ -438,6 +446,7 @@ class Account {
   const std::string region_;
   const core::Tunables& tunables_;
   std::unique_ptr<core::ConcurrencyLedger> ledger_;
+  core::LocalLedger* const local_ledger_;  // ledger_ when it is the in-process one, else null
   core::EventSink* sink_;
 
   core::AccountPool pool_;
@@ -447,5 +456,51 @@ class Account {
   std::vector<ProvisionedConfig> provisioned_;  // by slot
   std::vector<std::uint32_t> free_provisioned_slots_;
 };
+
+// The invocation hot path (the server's Invoke and the simulator's every arrival), inline.
+
+inline core::AdmissionDecision Account::Admit(const InvokeTarget& t, bool synchronous, Timestamp now) {
+  Function& fn = functions_[t.function.slot];
+  Version& v = fn.versions[t.version];
+  ProvisionedConfig* pc = v.provisioned == core::kNoSlot ? nullptr : &provisioned_[v.provisioned];
+  core::AdmissionTarget target{pool_,
+                               fn.pool,
+                               v.environments,
+                               pc ? &pc->pool : nullptr,
+                               index_,
+                               fn.generation,
+                               t.version,
+                               v.code_generation,
+                               pc ? pc->generation : 0};
+  return WithLedger([&](auto& ledger) { return core::Admit(target, ledger, tunables_, synchronous, now, sink_); });
+}
+
+inline void Account::Release(const core::Grant& g, Timestamp now, bool reuse_environment) {
+  Function& fn = functions_[g.function];
+  const bool same_function = fn.live && fn.generation == g.function_generation;
+  Version* v = reuse_environment && same_function && g.version < fn.versions.size() &&
+                       fn.versions[g.version].live &&
+                       fn.versions[g.version].code_generation == g.code_generation
+                   ? &fn.versions[g.version]
+                   : nullptr;
+  core::ProvisionedPool* pc = nullptr;
+  if (g.start == core::StartKind::kProvisioned) {
+    ProvisionedConfig& config = provisioned_[g.provisioned];
+    if (config.live && config.generation == g.provisioned_generation &&
+        config.pool.status == core::ProvisionedStatus::kReady) {
+      pc = &config.pool;
+    }
+  }
+  core::ReleaseTarget target{fn.pool, v ? &v->environments : nullptr, pc, index_};
+  WithLedger([&](auto& ledger) { core::Release(g, target, ledger, now, sink_); });
+  if (g.start == core::StartKind::kProvisioned) {
+    const ProvisionedConfig& config = provisioned_[g.provisioned];
+    if (!config.live && ledger_->ProvisionedBusy(g.provisioned) == 0) {
+      free_provisioned_slots_.push_back(g.provisioned);
+    }
+  } else if (!fn.live) {
+    MaybeFreeFunctionSlot(g.function);
+  }
+}
 
 }  // namespace hr::engine

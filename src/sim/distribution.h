@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/time.h"
+#include "sim/fast_exp.h"
 #include "sim/random.h"
 
 namespace hr::sim {
@@ -30,10 +31,37 @@ struct Distribution {
 
   static Distribution Fixed(Duration d) { return {Kind::kFixed, static_cast<double>(d.nanos()), 0, {}}; }
 
-  // One draw. Never negative.
-  Duration Sample(Rng& rng) const;
+  // One draw. Never negative. Inline: one per invocation.
+  Duration Sample(Rng& rng) const {
+    double v = 0;
+    switch (kind) {
+      case Kind::kFixed:
+        v = a;
+        break;
+      case Kind::kUniform:
+        v = a + (b - a) * rng.Uniform();
+        break;
+      case Kind::kNormal:
+        v = a + b * rng.Normal();
+        break;
+      case Kind::kLognormal:
+        v = a * Exp(b * rng.Normal());
+        break;
+      case Kind::kPercentiles:
+        v = Percentile(rng.Uniform());
+        break;
+    }
+    // At most about 30 years (a huge sigma can overflow): keeps the cast and `now + run` defined.
+    constexpr double kLongest = 1e18;
+    if (!(v > 0)) return Duration::Nanos(0);
+    return Duration::Nanos(v < kLongest ? static_cast<std::int64_t>(v) : static_cast<std::int64_t>(kLongest));
+  }
   // The distribution's mean, in nanoseconds (for tests and the report).
   double Mean() const;
+
+ private:
+  // kPercentiles: the value at quantile u.
+  double Percentile(double u) const;
 };
 
 }  // namespace hr::sim

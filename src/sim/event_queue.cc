@@ -37,15 +37,27 @@ void EventQueue::PushFine(Key k) {
   }
 }
 
-void EventQueue::Advance() {
-  // REQUIRES: current_ is empty and size_ > 0.
-  while (in_fine_ == 0) {
-    // This coarse bucket is done: deal out the next one that holds events.
-    if (in_coarse_ == 0) {
-      coarse_bucket_ = std::max(coarse_bucket_ + 1, far_.front().at >> kCoarseShift);  // jump
-    } else {
-      ++coarse_bucket_;
+bool EventQueue::Advance(std::int64_t limit) {
+  while (true) {
+    if (in_fine_ > 0) {
+      // The next fine bucket of this coarse bucket that holds events.
+      int f = fine_bucket_ + 1;
+      while (fine_[static_cast<std::size_t>(f)].empty()) ++f;
+      if ((coarse_bucket_ << kCoarseShift) + (std::int64_t{f} << kFineShift) > limit) return false;
+      fine_bucket_ = f;
+      std::vector<Key>& slot = fine_[static_cast<std::size_t>(f)];
+      in_fine_ -= slot.size();
+      ++buckets_entered_;
+      current_.swap(slot);
+      std::sort(current_.begin(), current_.end(), std::greater<Key>());
+      return true;
     }
+    // This coarse bucket is done: deal out the next one that holds events.
+    if (in_coarse_ == 0 && far_.empty()) return false;
+    const std::int64_t next = in_coarse_ == 0 ? std::max(coarse_bucket_ + 1, far_.front().at >> kCoarseShift)  // jump
+                                              : coarse_bucket_ + 1;
+    if ((next << kCoarseShift) > limit) return false;
+    coarse_bucket_ = next;
     fine_bucket_ = -1;
     std::vector<Key>& slot = coarse_[static_cast<std::size_t>(coarse_bucket_ & (kCoarseBuckets - 1))];
     for (const Key k : slot) fine_[static_cast<std::size_t>(FineOf(k))].push_back(k);
@@ -57,15 +69,6 @@ void EventQueue::Advance() {
       fine_[static_cast<std::size_t>(FineOf(KeyOf(e.at, e.order)))].push_back(KeyOf(e.at, e.order));
       ++in_fine_;
     }
-  }
-  while (true) {
-    std::vector<Key>& slot = fine_[static_cast<std::size_t>(++fine_bucket_)];
-    if (slot.empty()) continue;
-    in_fine_ -= slot.size();
-    ++buckets_entered_;
-    current_.swap(slot);
-    std::sort(current_.begin(), current_.end(), std::greater<Key>());
-    return;
   }
 }
 

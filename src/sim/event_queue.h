@@ -53,9 +53,15 @@ class EventQueue {
   // REQUIRES: no event of the same kind and index is queued; `at` is not before the last
   // popped event.
   void Push(std::int64_t at, EventKind kind, std::uint32_t index);
+  // Whether the queue may hold an event at or before `limit`: false means it certainly does
+  // not; true means Top() is ready (and may still be later than `limit`). It never moves the
+  // queue past `limit`, so a caller with events of its own can ask with the earliest of them
+  // and then push events from that time on (an event pushed before where the queue has
+  // moved to is inserted into a sorted bucket: correct, but slow if it happens often).
+  bool Reaches(std::int64_t limit) { return !current_.empty() || Advance(limit); }
   // REQUIRES: !empty()
   Event Top() {
-    if (current_.empty()) Advance();
+    if (current_.empty()) Advance(kNoLimit);
     return EventOf(current_.back());
   }
   // REQUIRES: !empty()
@@ -106,9 +112,11 @@ class EventQueue {
     return {(coarse_bucket_ << kCoarseShift) + static_cast<std::int64_t>(k >> kOrderBits),
             k & ((Key{1} << kOrderBits) - 1)};
   }
+  static constexpr std::int64_t kNoLimit = INT64_MAX;
   // Moves to the next fine bucket that holds events (dealing out coarse buckets as they
-  // come) and sorts it into current_.
-  void Advance();
+  // come) and sorts it into current_; false, without entering it, when there is none or it
+  // starts after `limit`. REQUIRES: current_ is empty.
+  bool Advance(std::int64_t limit);
   void PushFine(Key k);
   void PushHeap(const Event& e);
   Event PopHeap();

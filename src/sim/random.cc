@@ -12,37 +12,31 @@ std::uint64_t SplitMix64(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-// A ziggurat of 256 layers of equal area `v` under a decreasing density f on [0, ∞), after
-// G. Marsaglia and W. W. Tsang, "The Ziggurat Method for Generating Random Variables" (2000).
-// x[1] = r is where the tail starts; x[i] decreases to x[256] = 0; layer i (i ≥ 1) is the
-// rectangle [0, x[i]] × [f(x[i]), f(x[i+1])], and layer 0 is [0, x[0]] × [0, f(r)]: the base
-// below f(r) up to r plus, in area, the tail beyond it.
-struct Ziggurat {
-  double x[257];
-  double f[257];  // f(x[i]); f[0] is not used
-  template <typename F, typename Inverse>
-  Ziggurat(double r, double v, F density, Inverse inverse) {
-    x[0] = v / density(r);
-    x[1] = r;
-    f[0] = 0;
-    f[1] = density(r);
-    for (int i = 1; i < 255; ++i) {
-      x[i + 1] = inverse(f[i] + v / x[i]);
-      f[i + 1] = density(x[i + 1]);
-    }
-    x[256] = 0;
-    f[256] = 1;
+template <typename F, typename Inverse>
+Ziggurat Build(double r, double v, F density, Inverse inverse) {
+  Ziggurat z;
+  z.x[0] = v / density(r);
+  z.x[1] = r;
+  z.f[0] = 0;
+  z.f[1] = density(r);
+  for (int i = 1; i < 255; ++i) {
+    z.x[i + 1] = inverse(z.f[i] + v / z.x[i]);
+    z.f[i + 1] = density(z.x[i + 1]);
   }
-};
+  z.x[256] = 0;
+  z.f[256] = 1;
+  return z;
+}
 
 constexpr double kNormalR = 3.6541528853610088;
 constexpr double kExponentialR = 7.69711747013104972;
-const Ziggurat kNormal(kNormalR, 0.00492867323399, [](double x) { return std::exp(-0.5 * x * x); },
-                       [](double y) { return std::sqrt(-2.0 * std::log(y)); });
-const Ziggurat kExponential(kExponentialR, 0.0039496598225815571993, [](double x) { return std::exp(-x); },
-                            [](double y) { return -std::log(y); });
 
 }  // namespace
+
+const Ziggurat kNormalLayers = Build(kNormalR, 0.00492867323399, [](double x) { return std::exp(-0.5 * x * x); },
+                                     [](double y) { return std::sqrt(-2.0 * std::log(y)); });
+const Ziggurat kExponentialLayers = Build(kExponentialR, 0.0039496598225815571993,
+                                          [](double x) { return std::exp(-x); }, [](double y) { return -std::log(y); });
 
 Rng::Rng(std::uint64_t seed) {
   std::uint64_t state = seed;
@@ -54,35 +48,26 @@ Rng Rng::Split(std::uint64_t seed, std::uint64_t stream) {
   return Rng(SplitMix64(state));
 }
 
-double Rng::Exponential() {
-  while (true) {
-    const std::uint64_t u = Next();
-    const std::size_t i = u & 0xff;
-    const double x = static_cast<double>(u >> 11) * 0x1.0p-53 * kExponential.x[i];
-    if (x < kExponential.x[i + 1]) return x;
-    if (i == 0) return kExponentialR - std::log(UniformPositive());  // memoryless tail
-    if (kExponential.f[i] + Uniform() * (kExponential.f[i + 1] - kExponential.f[i]) < std::exp(-x)) return x;
-  }
+double Rng::ExponentialBeyondLayer(std::size_t i, double x) {
+  const Ziggurat& z = kExponentialLayers;
+  if (i == 0) return kExponentialR - std::log(UniformPositive());  // memoryless tail
+  if (z.f[i] + Uniform() * (z.f[i + 1] - z.f[i]) < std::exp(-x)) return x;
+  return Exponential();
 }
 
-double Rng::Normal() {
-  while (true) {
-    const std::uint64_t u = Next();
-    const std::size_t i = u & 0xff;
-    const double sign = (u & 0x100) ? -1.0 : 1.0;
-    const double x = static_cast<double>(u >> 11) * 0x1.0p-53 * kNormal.x[i];
-    if (x < kNormal.x[i + 1]) return sign * x;
-    if (i == 0) {
-      // The tail beyond R (Marsaglia, 1964).
-      double a, b;
-      do {
-        a = -std::log(UniformPositive()) / kNormalR;
-        b = -std::log(UniformPositive());
-      } while (b + b < a * a);
-      return sign * (kNormalR + a);
-    }
-    if (kNormal.f[i] + Uniform() * (kNormal.f[i + 1] - kNormal.f[i]) < std::exp(-0.5 * x * x)) return sign * x;
+double Rng::NormalBeyondLayer(std::size_t i, double x, double sign) {
+  const Ziggurat& z = kNormalLayers;
+  if (i == 0) {
+    // The tail beyond R (Marsaglia, 1964).
+    double a, b;
+    do {
+      a = -std::log(UniformPositive()) / kNormalR;
+      b = -std::log(UniformPositive());
+    } while (b + b < a * a);
+    return sign * (kNormalR + a);
   }
+  if (z.f[i] + Uniform() * (z.f[i + 1] - z.f[i]) < std::exp(-0.5 * x * x)) return sign * x;
+  return Normal();
 }
 
 }  // namespace hr::sim

@@ -8,9 +8,22 @@
 // sim/distribution.h), each with its own stream (Split), so adding a function to a workload
 // does not change the draws of the others. Not thread-safe; a value.
 
+#include <cstddef>
 #include <cstdint>
 
 namespace hr::sim {
+
+// A ziggurat of 256 layers of equal area under a decreasing density f on [0, ∞), after
+// G. Marsaglia and W. W. Tsang, "The Ziggurat Method for Generating Random Variables" (2000).
+// x[1] = r is where the tail starts; x[i] decreases to x[256] = 0; layer i (i ≥ 1) is the
+// rectangle [0, x[i]] × [f(x[i]), f(x[i+1])], and layer 0 is [0, x[0]] × [0, f(r)]: the base
+// below f(r) up to r plus, in area, the tail beyond it. sim/random.cc builds the two below.
+struct Ziggurat {
+  double x[257];
+  double f[257];  // f(x[i]); f[0] is not used
+};
+extern const Ziggurat kNormalLayers;       // f(x) = exp(-x²/2)
+extern const Ziggurat kExponentialLayers;  // f(x) = exp(-x)
 
 class Rng {
  public:
@@ -34,9 +47,22 @@ class Rng {
   double UniformPositive() { return static_cast<double>((Next() >> 11) + 1) * 0x1.0p-53; }
   // Exponential with mean 1, and standard normal (mean 0, standard deviation 1), both by
   // Marsaglia and Tsang's ziggurat (256 layers): one 64-bit draw and a table lookup nearly
-  // every time, a logarithm or exponential only in the rare wedge and tail cases.
-  double Exponential();
-  double Normal();
+  // every time (inline), a logarithm or exponential only in the rare wedge and tail cases.
+  double Exponential() {
+    const std::uint64_t u = Next();
+    const std::size_t i = u & 0xff;
+    const double x = static_cast<double>(u >> 11) * 0x1.0p-53 * kExponentialLayers.x[i];
+    if (x < kExponentialLayers.x[i + 1]) [[likely]] return x;
+    return ExponentialBeyondLayer(i, x);
+  }
+  double Normal() {
+    const std::uint64_t u = Next();
+    const std::size_t i = u & 0xff;
+    const double x = static_cast<double>(u >> 11) * 0x1.0p-53 * kNormalLayers.x[i];
+    const double sign = (u & 0x100) ? -1.0 : 1.0;
+    if (x < kNormalLayers.x[i + 1]) [[likely]] return sign * x;
+    return NormalBeyondLayer(i, x, sign);
+  }
 
   // An independent generator for stream `stream` of this seed (a function, an arrival
   // process): the seed and the stream number mixed through splitmix64.
@@ -44,6 +70,10 @@ class Rng {
 
  private:
   static std::uint64_t Rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  // The rest of a draw whose point `x` fell outside the rectangle inside layer `i`: the
+  // wedge test, the tail (layer 0), or a new draw.
+  double ExponentialBeyondLayer(std::size_t i, double x);
+  double NormalBeyondLayer(std::size_t i, double x, double sign);
   std::uint64_t s_[4];
 };
 

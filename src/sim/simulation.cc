@@ -341,25 +341,24 @@ Status Simulation::Run() {
   std::uint64_t events = 0;
   std::uint64_t buckets_entered = 0;
   while (!queue_.empty()) {
-    // The earliest of the queue's next event, the mix's next arrival and the trace's.
-    const Event queued = queue_.Top();
-    if (mix_next_ < queued && !(trace_next_ < mix_next_)) {
+    // The earliest of the mix's next arrival, the trace's and the queue's next event.
+    const bool from_mix = mix_next_ < trace_next_;
+    const Event& outside = from_mix ? mix_next_ : trace_next_;
+    if (!queue_.Reaches(outside.at) || outside < queue_.Top()) {
       ++events;
-      const Event e = mix_next_;
-      const std::uint32_t function = mix_function_;
-      NextFromMix();
-      Arrive(function, e.at, -1);
+      const Event e = outside;
+      if (from_mix) {
+        const std::uint32_t function = mix_function_;
+        NextFromMix();
+        Arrive(function, e.at, -1);
+      } else {
+        const TraceRecord record = trace_record_;
+        if (!NextFromTrace()) return trace_->status();
+        Arrive(record.function, e.at, record.duration);
+      }
       continue;
     }
-    if (trace_next_ < queued) {
-      ++events;
-      const Event e = trace_next_;
-      const TraceRecord record = trace_record_;
-      if (!NextFromTrace()) return trace_->status();
-      Arrive(record.function, e.at, record.duration);
-      continue;
-    }
-    const Event e = queued;
+    const Event e = queue_.Top();
     if (e.at > end) break;
     ++events;
     // A finish reads a random slot of the running table: fetch the next bucket's slots now.
