@@ -1,6 +1,7 @@
 #include "sim/event_queue.h"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
 
 namespace hr::sim {
@@ -32,7 +33,7 @@ void EventQueue::PushFine(Key k) {
     // Into the bucket being consumed: keep it sorted (descending).
     current_.insert(std::upper_bound(current_.begin(), current_.end(), k, std::greater<Key>()), k);
   } else {
-    fine_[static_cast<std::size_t>(f)].push_back(k);
+    AddFine(k);
     ++in_fine_;
   }
 }
@@ -41,10 +42,10 @@ bool EventQueue::Advance(std::int64_t limit) {
   while (true) {
     if (in_fine_ > 0) {
       // The next fine bucket of this coarse bucket that holds events.
-      int f = fine_bucket_ + 1;
-      while (fine_[static_cast<std::size_t>(f)].empty()) ++f;
+      const int f = NextOccupied();
       if ((coarse_bucket_ << kCoarseShift) + (std::int64_t{f} << kFineShift) > limit) return false;
       fine_bucket_ = f;
+      occupied_[static_cast<std::size_t>(f / 64)] &= ~(std::uint64_t{1} << (f % 64));
       std::vector<Key>& slot = fine_[static_cast<std::size_t>(f)];
       in_fine_ -= slot.size();
       ++buckets_entered_;
@@ -60,16 +61,30 @@ bool EventQueue::Advance(std::int64_t limit) {
     coarse_bucket_ = next;
     fine_bucket_ = -1;
     std::vector<Key>& slot = coarse_[static_cast<std::size_t>(coarse_bucket_ & (kCoarseBuckets - 1))];
-    for (const Key k : slot) fine_[static_cast<std::size_t>(FineOf(k))].push_back(k);
+    for (const Key k : slot) AddFine(k);
     in_fine_ += slot.size();
     in_coarse_ -= slot.size();
     slot.clear();
     while (!far_.empty() && (far_.front().at >> kCoarseShift) == coarse_bucket_) {
       const Event e = PopHeap();
-      fine_[static_cast<std::size_t>(FineOf(KeyOf(e.at, e.order)))].push_back(KeyOf(e.at, e.order));
+      AddFine(KeyOf(e.at, e.order));
       ++in_fine_;
     }
   }
+}
+
+void EventQueue::AddFine(Key k) {
+  const int f = FineOf(k);
+  fine_[static_cast<std::size_t>(f)].push_back(k);
+  occupied_[static_cast<std::size_t>(f / 64)] |= std::uint64_t{1} << (f % 64);
+}
+
+int EventQueue::NextOccupied() const {
+  const int from = fine_bucket_ + 1;
+  auto w = static_cast<std::size_t>(from / 64);
+  std::uint64_t bits = occupied_[w] & (~std::uint64_t{0} << (from % 64));
+  while (bits == 0) bits = occupied_[++w];
+  return static_cast<int>(w * 64) + std::countr_zero(bits);
 }
 
 void EventQueue::PushHeap(const Event& e) {

@@ -118,11 +118,16 @@ class EventQueue {
   // starts after `limit`. REQUIRES: current_ is empty.
   bool Advance(std::int64_t limit);
   void PushFine(Key k);
+  // Appends `k` to its fine bucket (of coarse_bucket_), marking the bucket occupied.
+  void AddFine(Key k);
+  // The first occupied fine bucket after fine_bucket_. REQUIRES: in_fine_ > 0.
+  int NextOccupied() const;
   void PushHeap(const Event& e);
   Event PopHeap();
 
   std::vector<std::vector<Key>> coarse_;  // by coarse bucket number mod kCoarseBuckets
   std::vector<std::vector<Key>> fine_;    // the fine buckets of coarse_bucket_
+  std::uint64_t occupied_[kFinePerCoarse / 64] = {};  // bit f: fine_[f] holds events
   std::vector<Key> current_;              // fine bucket fine_, sorted descending (next last)
   std::int64_t coarse_bucket_ = 0;        // the coarse bucket being consumed
   int fine_bucket_ = 0;                   // its fine bucket being consumed

@@ -180,41 +180,30 @@ bool Simulation::NextFromTrace() {
 }
 
 void Simulation::Arrive(std::uint32_t function, std::int64_t now, std::int64_t duration) {
+  // Counts go to this second's (Tick adds them to the totals), so an arrival touches little.
   FunctionState& f = functions_[function];
-  FunctionResult& r = result_.functions[function];
   FunctionSecond& second = second_[function];
-  ++r.requests;
   const core::AdmissionDecision d = account_->Admit(f.target, /*synchronous=*/true, At(now));
-  if (!d.admitted()) {
-    ++r.throttled;
-    ++r.throttles_by_reason[static_cast<std::size_t>(d.throttle)];
+  if (!d.admitted()) [[unlikely]] {
+    ++result_.functions[function].throttles_by_reason[static_cast<std::size_t>(d.throttle)];
     ++second.throttles;
-    ++second_throttles_;
     return;
   }
-  ++r.admitted;
   ++second.invocations;
-  ++second_invocations_;
   std::int64_t run = duration >= 0 ? duration : f.duration->Sample(f.rng).nanos();
   switch (d.grant.start) {
     case core::StartKind::kProvisioned:
-      ++r.provisioned_starts;
       ++second.provisioned_invocations;
       second.provisioned_busy = std::max(second.provisioned_busy, ++f.provisioned_busy);
       break;
     case core::StartKind::kWarm:
-      ++r.warm_starts;
       break;
     case core::StartKind::kCold:
-      ++r.cold_starts;
       ++second.cold_starts;
       run += f.init->Sample(f.rng).nanos();
       break;
   }
-  if (d.grant.spillover) {
-    ++r.spillover;
-    ++second.spillover;
-  }
+  if (d.grant.spillover) ++second.spillover;
   second.concurrency = std::max(second.concurrency, ++f.busy);
   peak_busy_ = std::max(peak_busy_, ++busy_);
   // Only an on-demand run of a function without RC can raise the claimed concurrency; ask
@@ -228,7 +217,7 @@ void Simulation::Arrive(std::uint32_t function, std::int64_t now, std::int64_t d
   if (f.timeout >= 0 && run > f.timeout) {
     run = f.timeout;
     reuse = false;  // a timed-out environment is not reused
-    ++r.timeouts;
+    ++result_.functions[function].timeouts;
   }
   const std::uint32_t slot = free_running_.Take();
   if (slot == running_.size()) running_.emplace_back();
@@ -264,8 +253,6 @@ void Simulation::Tick(std::int64_t now) {
   s.unreserved = pool.unreserved;
   s.unreserved_busy = std::max(peak_unreserved_busy_, pool.unreserved_busy);
   s.concurrent = peak_busy_;
-  s.invocations = second_invocations_;
-  s.throttles = second_throttles_;
   s.functions = second_;
   if (s.claimed > result_.peak_claimed) {
     result_.peak_claimed = s.claimed;
@@ -275,7 +262,17 @@ void Simulation::Tick(std::int64_t now) {
   result_.peak_concurrent = std::max(result_.peak_concurrent, s.concurrent);
   result_.peak_unreserved_busy = std::max(result_.peak_unreserved_busy, s.unreserved_busy);
   for (std::size_t i = 0; i < second_.size(); ++i) {
+    const FunctionSecond& f = second_[i];
+    s.invocations += f.invocations;
+    s.throttles += f.throttles;
     FunctionResult& r = result_.functions[i];
+    r.requests += static_cast<std::uint64_t>(f.invocations + f.throttles);
+    r.admitted += static_cast<std::uint64_t>(f.invocations);
+    r.throttled += static_cast<std::uint64_t>(f.throttles);
+    r.cold_starts += static_cast<std::uint64_t>(f.cold_starts);
+    r.provisioned_starts += static_cast<std::uint64_t>(f.provisioned_invocations);
+    r.warm_starts += static_cast<std::uint64_t>(f.invocations - f.cold_starts - f.provisioned_invocations);
+    r.spillover += static_cast<std::uint64_t>(f.spillover);
     r.peak_concurrency = std::max(r.peak_concurrency, second_[i].concurrency);
     r.peak_provisioned_busy = std::max(r.peak_provisioned_busy, second_[i].provisioned_busy);
     if (functions_[i].provisioned_allocated > 0) {
@@ -294,7 +291,6 @@ void Simulation::Tick(std::int64_t now) {
   peak_busy_ = busy_;
   peak_claimed_ = pool.claimed;
   peak_unreserved_busy_ = pool.unreserved_busy;
-  second_invocations_ = second_throttles_ = 0;
   EvaluateAlarms(t);
   if ((now / kSecond) % 600 == 0) store_.Trim(t);
   if (options_.progress) options_.progress(static_cast<double>(now) / static_cast<double>(workload_.length.nanos()));

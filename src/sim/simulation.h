@@ -186,8 +186,6 @@ class Simulation {
   std::int64_t peak_claimed_ = 0;
   std::int64_t peak_unreserved_busy_ = 0;
   std::int64_t unreserved_busy_ = 0;  // the simulation's own on-demand runs of functions without RC
-  std::int64_t second_invocations_ = 0;
-  std::int64_t second_throttles_ = 0;
 
   telemetry::MetricStore store_;
   std::optional<MetricFeed> feed_;

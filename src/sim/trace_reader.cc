@@ -67,6 +67,12 @@ bool ParseScaled(std::string_view s, int scale, double maximum, std::int64_t& na
 }  // namespace
 
 TraceReader::~TraceReader() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  if (parser_.joinable()) parser_.join();
   if (file_ && owns_file_) std::fclose(file_);
 }
 
@@ -81,14 +87,65 @@ Status TraceReader::Open(const std::string& path, Lookup lookup) {
   }
   if (!file_) {
     status_ = Status(ErrorCode::kInvalidParameter, "cannot open trace " + path + ": " + std::strerror(errno));
+    final_status_ = status_;
+    done_ = true;
     return status_;
   }
   buffer_.resize(2 * kChunk);
+  parser_ = std::thread([this] { ParseAll(); });
   return Status::Ok();
 }
 
+bool TraceReader::NextBatch() {
+  if (done_) {
+    status_ = final_status_;  // only once every record before the error is taken
+    return false;
+  }
+  std::unique_lock lock(mu_);
+  spare_.push_back(std::move(batch_));
+  changed_.notify_all();
+  changed_.wait(lock, [&] { return !ready_.empty(); });
+  Batch b = std::move(ready_.front());
+  ready_.pop_front();
+  lock.unlock();
+  batch_ = std::move(b.records);
+  next_ = 0;
+  if (b.last) {
+    done_ = true;
+    final_status_ = std::move(b.status);
+  }
+  if (batch_.empty()) return NextBatch();
+  return true;
+}
+
+void TraceReader::ParseAll() {
+  while (true) {
+    std::vector<TraceRecord> records;
+    {
+      std::unique_lock lock(mu_);
+      changed_.wait(lock, [&] { return stop_ || ready_.size() < kBatchesAhead; });
+      if (stop_) return;
+      if (!spare_.empty()) {
+        records = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
+    records.clear();
+    records.reserve(kBatch);
+    TraceRecord r;
+    bool more = true;
+    while (records.size() < kBatch && (more = Parse(r))) records.push_back(r);
+    {
+      std::lock_guard lock(mu_);
+      ready_.push_back({std::move(records), !more, parse_status_});
+    }
+    changed_.notify_all();
+    if (!more) return;
+  }
+}
+
 bool TraceReader::Fail(std::string message) {
-  status_ = Status(ErrorCode::kInvalidParameter, path_ + ":" + std::to_string(line_) + ": " + std::move(message));
+  parse_status_ = Status(ErrorCode::kInvalidParameter, path_ + ":" + std::to_string(line_) + ": " + std::move(message));
   return false;
 }
 
@@ -111,21 +168,22 @@ bool TraceReader::ReadLine(std::string_view& line) {
     // Move the partial line to the front and read another chunk after it.
     const std::size_t partial = end_ - begin_;
     if (partial >= kChunk) {
-      status_ = Status(ErrorCode::kInvalidParameter,
+      parse_status_ = Status(ErrorCode::kInvalidParameter,
                        path_ + ":" + std::to_string(line_ + 1) + ": line longer than 1 MiB");
       return false;
     }
     std::memmove(buffer_.data(), start, partial);
     begin_ = 0;
     end_ = partial;
+    if (StopRequested()) return false;
     const std::size_t got = std::fread(buffer_.data() + end_, 1, kChunk, file_);
     end_ += got;
     if (got < kChunk) eof_ = true;
   }
 }
 
-bool TraceReader::Next(TraceRecord& out) {
-  if (!file_ || !status_.ok()) return false;
+bool TraceReader::Parse(TraceRecord& out) {
+  if (!parse_status_.ok()) return false;
   std::string_view line;
   while (ReadLine(line)) {
     ++line_;
