@@ -13,20 +13,6 @@ struct Later {
 
 EventQueue::EventQueue() : coarse_(kCoarseBuckets), fine_(kFinePerCoarse) {}
 
-void EventQueue::Push(std::int64_t at, EventKind kind, std::uint32_t index) {
-  const std::uint64_t order = OrderOf(kind, index);
-  ++size_;
-  const std::int64_t c = at >> kCoarseShift;
-  if (c <= coarse_bucket_) {
-    PushFine(KeyOf(at, order));
-  } else if (c < coarse_bucket_ + kCoarseBuckets) {
-    coarse_[static_cast<std::size_t>(c & (kCoarseBuckets - 1))].push_back(KeyOf(at, order));
-    ++in_coarse_;
-  } else {
-    PushHeap({at, order});
-  }
-}
-
 void EventQueue::PushFine(Key k) {
   const int f = FineOf(k);
   if (f <= fine_bucket_) {
