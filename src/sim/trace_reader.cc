@@ -92,6 +92,7 @@ Status TraceReader::Open(const std::string& path, Lookup lookup) {
     return status_;
   }
   buffer_.resize(2 * kChunk);
+  short_names_.resize(kShortNames);
   parser_ = std::thread([this] { ParseAll(); });
   return Status::Ok();
 }
@@ -141,6 +142,25 @@ void TraceReader::ParseAll() {
     }
     changed_.notify_all();
     if (!more) return;
+  }
+}
+
+std::int64_t TraceReader::LookUp(std::string_view name) {
+  if (name.empty() || name.size() > sizeof(std::uint64_t)) return lookup_(name);
+  std::uint64_t word = 0;
+  std::memcpy(&word, name.data(), name.size());
+  const std::size_t mask = kShortNames - 1;
+  for (std::size_t i = (word * 0x9E3779B97F4A7C15ull) >> 54;; i = (i + 1) & mask) {
+    ShortName& entry = short_names_[i];
+    if (entry.size == name.size() && entry.word == word) return entry.index;
+    if (entry.size == 0) {
+      const std::int64_t index = lookup_(name);
+      if (2 * short_names_used_ < kShortNames) {
+        entry = {word, static_cast<std::uint32_t>(name.size()), index};
+        ++short_names_used_;
+      }
+      return index;
+    }
   }
 }
 
@@ -205,7 +225,7 @@ bool TraceReader::Parse(TraceRecord& out) {
     std::string_view rest = line.substr(c1 + 1);
     const std::size_t c2 = rest.find(',');
     const std::string_view name = Trim(rest.substr(0, c2));
-    const std::int64_t index = lookup_(name);
+    const std::int64_t index = LookUp(name);
     if (index < 0) return Fail("unknown function '" + std::string(name) + "'");
     out.at = at;
     if (out.at < last_at_) return Fail("timestamps must not decrease");

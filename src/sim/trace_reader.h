@@ -81,6 +81,9 @@ class TraceReader {
   // The next line without its newline; false at end of file.
   bool ReadLine(std::string_view& line);
   bool Fail(std::string message);
+  // lookup_(name), remembered for names of up to 8 bytes (a trace names few functions, over
+  // and over): each such name is one zero-padded word in an open-addressed table.
+  std::int64_t LookUp(std::string_view name);
   bool StopRequested() {
     std::lock_guard lock(mu_);
     return stop_;
@@ -91,6 +94,14 @@ class TraceReader {
   bool owns_file_ = false;
   std::string path_;
   Lookup lookup_;
+  struct ShortName {
+    std::uint64_t word = 0;
+    std::uint32_t size = 0;  // 0: an empty entry
+    std::int64_t index = -1;
+  };
+  static constexpr std::size_t kShortNames = 1024;  // a power of two; at most half are filled
+  std::vector<ShortName> short_names_;
+  std::size_t short_names_used_ = 0;
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // unread bytes: buffer_[begin_, end_)
   bool eof_ = false;

@@ -55,6 +55,57 @@ TEST(TraceReader, OtherNumberFormsGoThroughADouble) {
   EXPECT_EQ(r.records[1].duration, 1'000'000'000'000'000'000);
 }
 
+TEST(TraceReader, ManyLinesAndNamesLongAndShortAcrossBatches) {
+  // More lines than several batches hold, with names of 1 to 20 bytes: the short ones are
+  // remembered, the long ones looked up every time, and both give the workload's index.
+  const std::vector<std::string> names = {"a", "ab", "abcdefgh", "abcdefghi", "a-twenty-byte-name-x"};
+  const std::string path = TempDirPath();
+  const std::size_t lines = 5 * TraceReader::kBatch + 17;
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (std::size_t i = 0; i < lines; ++i) out << i << "," << names[i * 7 % names.size()] << "\n";
+  }
+  TraceReader reader;
+  ASSERT_TRUE(reader.Open(path, [&](std::string_view name) -> std::int64_t {
+                      for (std::size_t i = 0; i < names.size(); ++i) {
+                        if (names[i] == name) return static_cast<std::int64_t>(i);
+                      }
+                      return -1;
+                    }).ok());
+  TraceRecord r;
+  std::size_t n = 0;
+  while (reader.Next(r)) {
+    ASSERT_EQ(r.at, static_cast<std::int64_t>(n) * 1'000'000'000);
+    ASSERT_EQ(r.function, n * 7 % names.size());
+    ++n;
+  }
+  EXPECT_TRUE(reader.status().ok()) << reader.status().message();
+  EXPECT_EQ(n, lines);
+}
+
+TEST(TraceReader, RecordsBeforeABadLineComeFirst) {
+  std::string text;
+  for (int i = 0; i < 20'000; ++i) text += std::to_string(i) + ",a\n";
+  text += "20000,abc\n";  // short, unknown
+  const Read r = ReadTrace(text);
+  EXPECT_EQ(r.records.size(), 20'000u);
+  EXPECT_EQ(r.status.message(), TempDirPath() + ":20001: unknown function 'abc'");
+}
+
+TEST(TraceReader, StopsWhenDestroyedBeforeTheEnd) {
+  const std::string path = TempDirPath();
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 0; i < 100'000; ++i) out << i << ",a\n";
+  }
+  TraceReader reader;
+  ASSERT_TRUE(reader.Open(path, [](std::string_view) -> std::int64_t { return 0; }).ok());
+  TraceRecord r;
+  ASSERT_TRUE(reader.Next(r));
+  EXPECT_EQ(r.at, 0);
+  // The destructor stops the parser, which is still ahead of us, and joins it.
+}
+
 TEST(TraceReader, BadLinesSayWhichAndWhy) {
   EXPECT_EQ(ReadTrace("0,a\nx,a\n").status.message(), TempDirPath() + ":2: the timestamp 'x' is not a number of seconds");
   EXPECT_EQ(ReadTrace("1000000001,a\n").status.message(), TempDirPath() + ":1: the timestamp must be from 0 to 1e9 seconds");
