@@ -13,7 +13,8 @@
 // the same results, on every run and platform (sim/random.h). The hot path (an arrival, its
 // admission, its finish) allocates nothing and touches no string.
 //
-// Who calls it: the `simulate` command, tests and bench/. Single-threaded.
+// Who calls it: the `simulate` command, tests and bench/. Single-threaded, but for the trace
+// reader's parser (sim/trace_reader.h).
 
 #include <array>
 #include <cstdint>
