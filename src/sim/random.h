@@ -4,9 +4,10 @@
 // whose output differs between standard libraries. The same seed gives the same sequence on
 // every platform headroom builds on, so a simulation is reproducible byte for byte.
 //
-// Who calls it: the arrival generators and duration distributions (sim/arrivals.h,
-// sim/distribution.h), each with its own stream (Split), so adding a function to a workload
-// does not change the draws of the others. Not thread-safe; a value.
+// Who calls it: the arrival generators, the Poisson mix and the duration distributions
+// (sim/arrivals.h, sim/poisson_mix.h, sim/distribution.h), each with its own stream (Split), so
+// adding a function to a workload does not change the others' durations or non-Poisson
+// arrivals (the Poisson mix's draws are shared by all its entries). Not thread-safe; a value.
 
 #include <cstddef>
 #include <cstdint>
