@@ -750,7 +750,7 @@ PoolView Account::Pool() const {
   v.unreserved_minimum = pool_.unreserved_minimum;
   v.allocated = pool_.allocated;
   v.unreserved = pool_.UnreservedConcurrency();
-  v.unreserved_busy = ledger_->UnreservedBusy();
+  v.unreserved_busy = UnreservedBusy();
   v.claimed = v.unreserved_busy + v.allocated;
   v.function_count = static_cast<std::int64_t>(by_name_.size());
   return v;

@@ -275,6 +275,10 @@ class Account {
 
   // ---- The account --------------------------------------------------------------------
   PoolView Pool() const;
+  // Pool().unreserved_busy alone, inline: for a caller that watches it on every admission.
+  std::int64_t UnreservedBusy() const {
+    return local_ledger_ ? local_ledger_->UnreservedBusy() : ledger_->UnreservedBusy();
+  }
   // AccountUsage.TotalCodeSize: the code size of every live version of every function
   // ($LATEST included; a published version counts its own copy, as AWS counts it).
   std::int64_t TotalCodeSize() const;

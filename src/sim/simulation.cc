@@ -101,7 +101,6 @@ Status Simulation::Build() {
     if (!target.ok()) return fail(target.status());
     FunctionState& f = functions_[i];
     f.target = *target;
-    f.reserved = account_->HasReservedConcurrency(f.target);
     f.duration = &spec.duration;
     f.init = &spec.init;
     f.timeout = spec.timeout ? spec.timeout->nanos() : -1;
@@ -206,9 +205,8 @@ void Simulation::Arrive(std::uint32_t function, std::int64_t now, std::int64_t d
   if (d.grant.spillover) ++second.spillover;
   second.concurrency = std::max(second.concurrency, ++f.busy);
   peak_busy_ = std::max(peak_busy_, ++busy_);
-  // Only an on-demand run of a function without RC can raise the claimed concurrency; ask
-  // the engine when it raises this second's peak.
-  if (!f.reserved && d.grant.start != core::StartKind::kProvisioned && ++unreserved_busy_ > peak_unreserved_busy_) {
+  // The pool's numbers are read in full only when this admission raised the second's peak.
+  if (account_->UnreservedBusy() > peak_unreserved_busy_) {
     const engine::PoolView pool = account_->Pool();
     peak_claimed_ = std::max(peak_claimed_, pool.claimed);
     peak_unreserved_busy_ = std::max(peak_unreserved_busy_, pool.unreserved_busy);
@@ -234,11 +232,7 @@ void Simulation::Finish(std::uint32_t slot, std::int64_t now) {
   account_->Release(r.grant, At(now), r.reuse);
   --f.busy;
   --busy_;
-  if (r.grant.start == core::StartKind::kProvisioned) {
-    --f.provisioned_busy;
-  } else if (!f.reserved) {
-    --unreserved_busy_;
-  }
+  if (r.grant.start == core::StartKind::kProvisioned) --f.provisioned_busy;
   free_running_.Give(slot);
 }
 
@@ -273,11 +267,11 @@ void Simulation::Tick(std::int64_t now) {
     r.provisioned_starts += static_cast<std::uint64_t>(f.provisioned_invocations);
     r.warm_starts += static_cast<std::uint64_t>(f.invocations - f.cold_starts - f.provisioned_invocations);
     r.spillover += static_cast<std::uint64_t>(f.spillover);
-    r.peak_concurrency = std::max(r.peak_concurrency, second_[i].concurrency);
-    r.peak_provisioned_busy = std::max(r.peak_provisioned_busy, second_[i].provisioned_busy);
+    r.peak_concurrency = std::max(r.peak_concurrency, f.concurrency);
+    r.peak_provisioned_busy = std::max(r.peak_provisioned_busy, f.provisioned_busy);
     if (functions_[i].provisioned_allocated > 0) {
       r.provisioned_utilisation_sum +=
-          static_cast<double>(second_[i].provisioned_busy) / static_cast<double>(functions_[i].provisioned_allocated);
+          static_cast<double>(f.provisioned_busy) / static_cast<double>(functions_[i].provisioned_allocated);
     }
   }
   feed_->Record(store_, kOwner, s);

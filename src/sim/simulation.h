@@ -126,7 +126,6 @@ class Simulation {
  private:
   struct FunctionState {
     engine::InvokeTarget target;
-    bool reserved = false;  // has reserved concurrency (fixed for the run)
     const Distribution* duration = nullptr;
     const Distribution* init = nullptr;
     std::int64_t timeout = -1;  // ns; -1: none
@@ -186,7 +185,6 @@ class Simulation {
   std::int64_t peak_busy_ = 0;
   std::int64_t peak_claimed_ = 0;
   std::int64_t peak_unreserved_busy_ = 0;
-  std::int64_t unreserved_busy_ = 0;  // the simulation's own on-demand runs of functions without RC
 
   telemetry::MetricStore store_;
   std::optional<MetricFeed> feed_;
