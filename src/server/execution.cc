@@ -327,7 +327,9 @@ void Execution::Dispatch(const std::shared_ptr<Running>& running) {
       scheduler_.At(clock_.Now() + Duration::Nanos(timeout_s * 1'000'000'000), [this, weak, timeout_s] {
     auto running = weak.lock();
     if (!running || running->finished) return;
-    if (auto env = running->environment.lock()) env->Kill();
+    // Finish with the timeout before the kill: the killed runtime's exit is reported on
+    // another thread and would otherwise race it to Finish (and win as Runtime.ExitError).
+    const std::shared_ptr<exec::Environment> env = running->environment.lock();
     char seconds[32];
     std::snprintf(seconds, sizeof(seconds), "%.2f", static_cast<double>(timeout_s));
     InvocationResult result;
@@ -339,6 +341,7 @@ void Execution::Dispatch(const std::shared_ptr<Running>& running) {
                                                            seconds + " seconds");
     result.log = TimeoutLogLine(clock_.Now(), running->request.request_id, timeout_s);
     running->Finish(std::move(result));
+    if (env) env->Kill();
   });
   environment->Invoke(std::move(invocation), [this, running](exec::InvocationOutcome o) {
     scheduler_.Cancel(running->timeout);
