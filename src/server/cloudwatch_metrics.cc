@@ -18,6 +18,13 @@ RpcReply Invalid(std::string message) {
   return RpcReply::Fail("InvalidParameterValueException", std::move(message));
 }
 
+// CloudWatch stores no NaN or infinity: AWS answers "The value NaN for parameter
+// MetricData.member.1.Value is invalid." (the query protocol's spelling of the value).
+RpcReply NotFinite(double v, const std::string& parameter) {
+  const char* spelled = std::isnan(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+  return Invalid(std::string("The value ") + spelled + " for parameter " + parameter + " is invalid.");
+}
+
 // 1, 5, 10, 20, 30, 60 or a multiple of 60 (CloudWatch's periods).
 bool ValidPeriod(std::int64_t p) {
   return p == 1 || p == 5 || p == 10 || p == 20 || p == 30 || (p >= 60 && p % 60 == 0);
@@ -277,11 +284,16 @@ RpcReply PutMetricData(CloudWatchContext& ctx, const RpcCall& call) {
                                 ".StatisticValues are mutually exclusive and you have specified both.");
     }
     if (value) {
-      if (!std::isfinite(*value)) return Invalid("The value for parameter " + where + ".Value is not a valid number.");
+      if (!std::isfinite(*value)) return NotFinite(*value, where + ".Value");
       s.values.push_back({*value, 1});
     } else if (stats) {
-      s.set = telemetry::SampleSet{NumberOf(*stats, "SampleCount").value_or(0), NumberOf(*stats, "Sum").value_or(0),
-                                   NumberOf(*stats, "Minimum").value_or(0), NumberOf(*stats, "Maximum").value_or(0)};
+      double field[4];
+      const char* names[4] = {"SampleCount", "Sum", "Minimum", "Maximum"};
+      for (int k = 0; k < 4; ++k) {
+        field[k] = NumberOf(*stats, names[k]).value_or(0);
+        if (!std::isfinite(field[k])) return NotFinite(field[k], where + ".StatisticValues." + names[k]);
+      }
+      s.set = telemetry::SampleSet{field[0], field[1], field[2], field[3]};
     } else if (values) {
       const boost::json::array* counts = ArrayOf(d, "Counts");
       if (counts && counts->size() != values->size()) {
@@ -290,6 +302,8 @@ RpcReply PutMetricData(CloudWatchContext& ctx, const RpcCall& call) {
       for (std::size_t k = 0; k < values->size(); ++k) {
         const double v = (*values)[k].is_number() ? (*values)[k].to_number<double>() : 0;
         const double c = counts && (*counts)[k].is_number() ? (*counts)[k].to_number<double>() : 1;
+        if (!std::isfinite(v)) return NotFinite(v, where + ".Values.member." + std::to_string(k + 1));
+        if (!std::isfinite(c)) return NotFinite(c, where + ".Counts.member." + std::to_string(k + 1));
         s.values.push_back({v, c});
       }
     } else {

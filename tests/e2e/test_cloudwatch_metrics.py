@@ -492,6 +492,34 @@ def test_put_metric_data_errors(headroom, cw):
     assert cw.list_metrics(Namespace=ns)["Metrics"] == []
 
 
+def test_put_metric_data_refuses_nan_and_infinity(headroom, cw):
+    """CloudWatch stores no NaN or infinity in any of a datum's numbers. Over the query
+    protocol (boto3 1.26 sends "nan", "inf") AWS answers "The value NaN for parameter
+    MetricData.member.1.Value is invalid." (seen in SDK users' reports); boto3 1.43's JSON 1.0
+    sends the strings "NaN" and "Infinity", which the shape validator refuses. Either way nothing
+    is stored."""
+    model = cw.meta.service_model
+    query = getattr(model, "resolved_protocol", model.protocol) == "query"
+    ns = namespace()
+    nan, inf = float("nan"), float("inf")
+    cases = [
+        ({"Value": nan}, "NaN", "MetricData.member.1.Value"),
+        ({"Values": [1.0, inf]}, "Infinity", "MetricData.member.1.Values.member.2"),
+        ({"Values": [1.0, 2.0], "Counts": [1.0, -inf]}, "-Infinity", "MetricData.member.1.Counts.member.2"),
+        ({"StatisticValues": {"SampleCount": 1, "Sum": nan, "Minimum": 1, "Maximum": 1}}, "NaN",
+         "MetricData.member.1.StatisticValues.Sum"),
+    ]
+    for fields, spelled, parameter in cases:
+        with pytest.raises(ClientError) as e:
+            cw.put_metric_data(Namespace=ns, MetricData=[{"MetricName": "m", **fields}])
+        if query:
+            assert error_of(e) == ("InvalidParameterValue",
+                                   f"The value {spelled} for parameter {parameter} is invalid.", 400)
+        else:
+            assert error_of(e)[2] == 400
+    assert cw.list_metrics(Namespace=ns)["Metrics"] == []
+
+
 def test_put_metric_data_value_and_values_are_exclusive(headroom, cw):
     """AWS-recorded (test_put_metric_data_validation): Value with Values is refused."""
     ns = namespace()
