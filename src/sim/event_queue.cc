@@ -11,7 +11,7 @@ struct Later {
 };
 }  // namespace
 
-EventQueue::EventQueue() : coarse_(kCoarseBuckets), late_(kFinePerCoarse) {}
+EventQueue::EventQueue() : coarse_(kCoarseBuckets), fine_(kFinePerCoarse) {}
 
 void EventQueue::PushFine(Key k) {
   const int f = FineOf(k);
@@ -19,8 +19,7 @@ void EventQueue::PushFine(Key k) {
     // Into the bucket being consumed: keep it sorted (descending).
     current_.insert(std::upper_bound(current_.begin(), current_.end(), k, std::greater<Key>()), k);
   } else {
-    late_[static_cast<std::size_t>(f)].push_back(k);
-    Occupy(f);
+    AddFine(k);
     ++in_fine_;
   }
 }
@@ -33,26 +32,11 @@ bool EventQueue::Advance(std::int64_t limit) {
       if ((coarse_bucket_ << kCoarseShift) + (std::int64_t{f} << kFineShift) > limit) return false;
       fine_bucket_ = f;
       occupied_[static_cast<std::size_t>(f / 64)] &= ~(std::uint64_t{1} << (f % 64));
-      const auto fi = static_cast<std::size_t>(f);
-      if (const std::uint32_t n = count_[fi]; n > 0) {  // else only late events
-        const Key* run = dealt_.data() + start_[fi];
-        current_.assign(run, run + n);
-        consumed_ = start_[fi] + n;
-        count_[fi] = 0;
-      }
-      std::vector<Key>& late = late_[fi];
-      if (!late.empty()) [[unlikely]] {
-        current_.insert(current_.end(), late.begin(), late.end());
-        late.clear();
-      }
-      in_fine_ -= current_.size();
-      // Descending, by insertion: a fine bucket holds a few events.
-      for (std::size_t i = 1; i < current_.size(); ++i) {
-        const Key k = current_[i];
-        std::size_t j = i;
-        for (; j > 0 && current_[j - 1] < k; --j) current_[j] = current_[j - 1];
-        current_[j] = k;
-      }
+      std::vector<Key>& slot = fine_[static_cast<std::size_t>(f)];
+      in_fine_ -= slot.size();
+      ++buckets_entered_;
+      current_.swap(slot);
+      std::sort(current_.begin(), current_.end(), std::greater<Key>());
       return true;
     }
     // This coarse bucket is done: deal out the next one that holds events.
@@ -60,37 +44,25 @@ bool EventQueue::Advance(std::int64_t limit) {
     const std::int64_t next = in_coarse_ == 0 ? std::max(coarse_bucket_ + 1, far_.front().at >> kCoarseShift)  // jump
                                               : coarse_bucket_ + 1;
     if ((next << kCoarseShift) > limit) return false;
-    Deal(next);
+    coarse_bucket_ = next;
+    fine_bucket_ = -1;
+    std::vector<Key>& slot = coarse_[static_cast<std::size_t>(coarse_bucket_ & (kCoarseBuckets - 1))];
+    for (const Key k : slot) AddFine(k);
+    in_fine_ += slot.size();
+    in_coarse_ -= slot.size();
+    slot.clear();
+    while (!far_.empty() && (far_.front().at >> kCoarseShift) == coarse_bucket_) {
+      const Event e = PopHeap();
+      AddFine(KeyOf(e.at, e.order));
+      ++in_fine_;
+    }
   }
 }
 
-void EventQueue::Deal(std::int64_t c) {
-  coarse_bucket_ = c;
-  fine_bucket_ = -1;
-  std::vector<Key>& slot = coarse_[static_cast<std::size_t>(c & (kCoarseBuckets - 1))];
-  in_coarse_ -= slot.size();
-  while (!far_.empty() && (far_.front().at >> kCoarseShift) == c) {
-    const Event e = PopHeap();
-    slot.push_back(KeyOf(e.at, e.order));
-  }
-  for (const Key k : slot) {
-    const auto f = static_cast<std::size_t>(FineOf(k));
-    if (count_[f]++ == 0) Occupy(static_cast<int>(f));
-  }
-  // start_[f]: first the end of fine bucket f's run; dealing moves it back to the run's start.
-  std::uint32_t end = 0;
-  for (std::size_t w = 0; w < std::size(occupied_); ++w) {
-    for (std::uint64_t bits = occupied_[w]; bits != 0; bits &= bits - 1) {
-      const std::size_t f = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-      end += count_[f];
-      start_[f] = end;
-    }
-  }
-  dealt_.resize(slot.size());
-  for (const Key k : slot) dealt_[--start_[static_cast<std::size_t>(FineOf(k))]] = k;
-  in_fine_ = slot.size();
-  consumed_ = announced_ = 0;
-  slot.clear();
+void EventQueue::AddFine(Key k) {
+  const int f = FineOf(k);
+  fine_[static_cast<std::size_t>(f)].push_back(k);
+  occupied_[static_cast<std::size_t>(f / 64)] |= std::uint64_t{1} << (f % 64);
 }
 
 int EventQueue::NextOccupied() const {

@@ -10,20 +10,17 @@
 //
 // Virtual time only moves forward, which the queue relies on: an event may not be pushed
 // before the last popped one. A push appends to a coarse bucket (2^24 ns, about 17 ms; 512 of
-// them span about 8.6 s). When the queue reaches a coarse bucket it counting-sorts its events
-// by fine bucket (2^17 ns, about 131 µs; 128 per coarse bucket) into one array, so each fine
-// bucket is a short run of it (about 13 events at 100k invocations/s) that an insertion
-// sort puts in order when reached. An event pushed into the coarse bucket being consumed goes
-// to its fine bucket's own list. The buckets being appended to stay in the L1 cache, and the
-// fine buckets are too short for a sort to mispredict much. (Widths measured on 10k and 100k
-// invocations/s.) An event is one 64-bit key (its offset in its coarse bucket, kind and
-// index), so buckets sort as plain integers. Events beyond the span wait in a heap until their
-// coarse bucket comes up.
+// them span about 8.6 s); when the queue reaches a coarse bucket it deals its events into 64
+// fine buckets (2^18 ns, about 262 µs; a 64-bit map says which hold events), and each fine
+// bucket is sorted when reached. Both levels are few enough that the buckets being appended
+// to stay in the L1 cache, where one level of buckets fine enough to sort cheaply would
+// scatter each push to a cold line. (Widths measured on 10k and 100k invocations/s.) An
+// event is one 64-bit key (its offset in its coarse bucket, kind and index), so buckets sort
+// as plain integers. Events beyond the span wait in a heap until their coarse bucket comes up.
 //
 // Who calls it: sim/simulation.h. Allocates only when a bucket or the heap outgrows its
 // largest size so far. Not thread-safe.
 
-#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -92,17 +89,15 @@ class EventQueue {
     Pop();
     Push(at, kind, index);
   }
-  // The keys (KindOfKey, IndexOfKey) of up to `ahead` events after the fine bucket being
-  // consumed, in no particular order, that no earlier call returned (of the coarse bucket's
-  // events as dealt; not those pushed into it since): a caller may prefetch what
-  // they will touch, well before it needs it. (A span rather than a visitor: GCC deletes a
-  // call whose only effect is a prefetch.)
-  std::span<const std::uint64_t> Upcoming(std::size_t ahead) {
-    const std::size_t from = std::max(announced_, consumed_);
-    const std::size_t to = std::min(dealt_.size(), consumed_ + ahead);
-    if (to <= from) return {};
-    announced_ = to;
-    return {dealt_.data() + from, to - from};
+  // How many fine buckets the queue has entered so far, and the events of the fine bucket
+  // after the one being consumed, as keys in no particular order (KindOfKey, IndexOfKey):
+  // whenever the count changes, the caller may prefetch what those events will touch, a whole
+  // bucket before it needs it. (A span rather than a visitor: GCC deletes a call whose only
+  // effect is a prefetch.)
+  std::uint64_t buckets_entered() const { return buckets_entered_; }
+  std::span<const std::uint64_t> NextBucket() const {
+    if (fine_bucket_ + 1 >= kFinePerCoarse) return {};
+    return fine_[static_cast<std::size_t>(fine_bucket_ + 1)];
   }
   // An event's `order` field.
   static std::uint64_t OrderOf(EventKind kind, std::uint32_t index) {
@@ -114,7 +109,7 @@ class EventQueue {
   std::size_t size() const { return size_; }
 
  private:
-  static constexpr int kFineShift = 17;    // fine bucket width: 2^14 ns
+  static constexpr int kFineShift = 18;    // fine bucket width: 2^18 ns
   static constexpr int kCoarseShift = 24;  // coarse bucket width: 2^24 ns
   static constexpr int kFinePerCoarse = 1 << (kCoarseShift - kFineShift);
   static constexpr std::int64_t kCoarseBuckets = 512;  // span: 2^33 ns
@@ -135,34 +130,25 @@ class EventQueue {
   // come) and sorts it into current_; false, without entering it, when there is none or it
   // starts after `limit`. REQUIRES: current_ is empty.
   bool Advance(std::int64_t limit);
-  // Counting-sorts coarse bucket `c`'s events (and the far heap's that fall in it) by fine
-  // bucket into dealt_, and makes it the bucket being consumed.
-  void Deal(std::int64_t c);
   void PushFine(Key k);
+  // Appends `k` to its fine bucket (of coarse_bucket_), marking the bucket occupied.
+  void AddFine(Key k);
   // The first occupied fine bucket after fine_bucket_. REQUIRES: in_fine_ > 0.
   int NextOccupied() const;
-  void Occupy(int f) { occupied_[static_cast<std::size_t>(f / 64)] |= std::uint64_t{1} << (f % 64); }
   void PushHeap(const Event& e);
   Event PopHeap();
 
   std::vector<std::vector<Key>> coarse_;  // by coarse bucket number mod kCoarseBuckets
-  // The coarse bucket being consumed: its events as dealt, grouped by fine bucket (fine
-  // bucket f is dealt_[start_[f], start_[f] + count_[f])), and those pushed since, by fine
-  // bucket.
-  std::vector<Key> dealt_;
-  std::uint32_t start_[kFinePerCoarse] = {};
-  std::uint32_t count_[kFinePerCoarse] = {};
-  std::vector<std::vector<Key>> late_;
-  std::uint64_t occupied_[kFinePerCoarse / 64] = {};  // bit f: fine bucket f holds events
-  std::vector<Key> current_;              // fine bucket fine_bucket_, sorted descending (next last)
+  std::vector<std::vector<Key>> fine_;    // the fine buckets of coarse_bucket_
+  std::uint64_t occupied_[kFinePerCoarse / 64] = {};  // bit f: fine_[f] holds events
+  std::vector<Key> current_;              // fine bucket fine_, sorted descending (next last)
   std::int64_t coarse_bucket_ = 0;        // the coarse bucket being consumed
   int fine_bucket_ = 0;                   // its fine bucket being consumed
-  std::size_t consumed_ = 0;              // dealt_ up to the end of fine bucket fine_bucket_
-  std::size_t announced_ = 0;             // dealt_ up to here was returned by Upcoming
   std::size_t in_coarse_ = 0;             // events in coarse_
-  std::size_t in_fine_ = 0;               // events in dealt_ and late_, not yet in current_
+  std::size_t in_fine_ = 0;               // events in fine_ (not current_)
   std::vector<Event> far_;                // a binary min-heap: beyond the coarse buckets' span
   std::size_t size_ = 0;
+  std::uint64_t buckets_entered_ = 0;
 };
 
 }  // namespace hr::sim

@@ -71,25 +71,6 @@ TEST(EventQueue, MatchesASortedSetAcrossBucketsTheFarHeapAndGaps) {
   EXPECT_GT(pops, 6000u);
 }
 
-// Upcoming names events still to come, each once, and never one already popped. (Of those pushed
-// into the coarse bucket being consumed it names none: the test pushes nothing there.)
-TEST(EventQueue, UpcomingNamesEachEventToComeOnce) {
-  EventQueue q;
-  for (std::uint32_t i = 0; i < 1000; ++i) q.Push(std::int64_t{i} * 1'000'000, EventKind::kFinish, i);  // 1 s
-  std::set<std::uint32_t> named;
-  std::set<std::uint32_t> popped;
-  while (!q.empty()) {
-    const Event e = q.Pop();
-    popped.insert(e.index());
-    for (const std::uint64_t key : q.Upcoming(8)) {
-      EXPECT_EQ(EventQueue::KindOfKey(key), EventKind::kFinish);
-      EXPECT_TRUE(named.insert(EventQueue::IndexOfKey(key)).second) << "named twice";
-      EXPECT_FALSE(popped.count(EventQueue::IndexOfKey(key))) << "already popped";
-    }
-  }
-  EXPECT_GT(named.size(), 900u);
-}
-
 TEST(EventQueue, KindSurvivesTheHeap) {
   EventQueue q;
   q.Push(1, EventKind::kControl, 0);

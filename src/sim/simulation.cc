@@ -14,8 +14,6 @@ namespace {
 
 constexpr std::int64_t kSecond = 1'000'000'000;
 constexpr telemetry::OwnerId kOwner = 0;
-// How many queued events ahead a finish's running slot is prefetched.
-constexpr std::size_t kPrefetchAhead = 32;
 
 Timestamp At(std::int64_t nanos) { return Timestamp::FromUnixNanos(nanos); }
 
@@ -331,6 +329,7 @@ void Simulation::OnAlarm(const AlarmState& alarm, std::int64_t now) {
 Status Simulation::Run() {
   const std::int64_t end = workload_.length.nanos();
   std::uint64_t events = 0;
+  std::uint64_t buckets_entered = 0;
   while (!queue_.empty()) {
     // The earliest of the mix's next arrival, the trace's and the queue's next event.
     const bool from_mix = mix_next_ < trace_next_;
@@ -352,9 +351,12 @@ Status Simulation::Run() {
     const Event e = queue_.Top();
     if (e.at > end) break;
     ++events;
-    // A finish reads a random slot of the running table: fetch the slots of those to come.
-    for (const std::uint64_t soon : queue_.Upcoming(kPrefetchAhead)) {
-      if (EventQueue::KindOfKey(soon) == EventKind::kFinish) __builtin_prefetch(&running_[EventQueue::IndexOfKey(soon)]);
+    // A finish reads a random slot of the running table: fetch the next bucket's slots now.
+    if (queue_.buckets_entered() != buckets_entered) {
+      buckets_entered = queue_.buckets_entered();
+      for (const std::uint64_t soon : queue_.NextBucket()) {
+        if (EventQueue::KindOfKey(soon) == EventKind::kFinish) __builtin_prefetch(&running_[EventQueue::IndexOfKey(soon)]);
+      }
     }
     if (e.kind() == EventKind::kArrival) {
       // The source's next arrival replaces this one in the queue (one sift instead of two).
