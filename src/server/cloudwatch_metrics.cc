@@ -18,8 +18,8 @@ RpcReply Invalid(std::string message) {
   return RpcReply::Fail("InvalidParameterValueException", std::move(message));
 }
 
-// CloudWatch stores no NaN or infinity, whichever protocol spelled it: AWS answers "The value
-// NaN for parameter MetricData.member.1.Value is invalid.".
+// CloudWatch stores no NaN or infinity: AWS answers "The value NaN for parameter
+// MetricData.member.1.Value is invalid." (the query protocol's spelling of the value).
 RpcReply NotFinite(double v, const std::string& parameter) {
   const char* spelled = std::isnan(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
   return Invalid(std::string("The value ") + spelled + " for parameter " + parameter + " is invalid.");
@@ -300,8 +300,8 @@ RpcReply PutMetricData(CloudWatchContext& ctx, const RpcCall& call) {
         return Invalid("The parameters " + where + ".Values and " + where + ".Counts must be of the same size.");
       }
       for (std::size_t k = 0; k < values->size(); ++k) {
-        const double v = NumberIn((*values)[k]).value_or(0);
-        const double c = counts ? NumberIn((*counts)[k]).value_or(1) : 1;
+        const double v = (*values)[k].is_number() ? (*values)[k].to_number<double>() : 0;
+        const double c = counts && (*counts)[k].is_number() ? (*counts)[k].to_number<double>() : 1;
         if (!std::isfinite(v)) return NotFinite(v, where + ".Values.member." + std::to_string(k + 1));
         if (!std::isfinite(c)) return NotFinite(c, where + ".Counts.member." + std::to_string(k + 1));
         s.values.push_back({v, c});

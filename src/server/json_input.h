@@ -13,7 +13,6 @@
 
 #include "base/iso_time.h"
 #include "base/time.h"
-#include "wire/special_float.h"
 
 namespace hr::server {
 
@@ -27,17 +26,10 @@ inline std::string StringOr(const boost::json::object& o, std::string_view key, 
   return v && v->is_string() ? std::string(v->get_string()) : std::string(fallback);
 }
 
-// A number: a JSON number, or one of the strings the JSON protocols spell NaN and the
-// infinities with (wire/special_float.h).
-inline std::optional<double> NumberIn(const boost::json::value& v) {
-  if (v.is_number()) return v.to_number<double>();
-  if (v.is_string()) return wire::SpecialFloat(std::string_view(v.get_string()));
-  return std::nullopt;
-}
-
 inline std::optional<double> NumberOf(const boost::json::object& o, std::string_view key) {
   const boost::json::value* v = Member(o, key);
-  return v ? NumberIn(*v) : std::nullopt;
+  if (!v || !v->is_number()) return std::nullopt;
+  return v->to_number<double>();
 }
 
 inline std::optional<bool> BoolOf(const boost::json::object& o, std::string_view key) {

@@ -13,7 +13,6 @@
 #include <boost/json/string.hpp>
 
 #include "base/iso_time.h"
-#include "wire/special_float.h"
 
 namespace hr::wire {
 namespace {
@@ -439,11 +438,6 @@ class Walk {
       }
       case ShapeType::kDouble:
       case ShapeType::kFloat:
-        // NaN or an infinity, spelled as a string: only where no range applies (how AWS judges
-        // NaN against a range is not known; there it stays a type mismatch).
-        if (value.is_string() && !shape.min.present && !shape.max.present && SpecialFloat(View(value.get_string()))) {
-          return true;
-        }
         if (!value.is_number()) break;
         broken = BoundViolations(value.to_number<double>(), shape);
         return true;

@@ -286,30 +286,6 @@ TEST(ShapeValidatorTest, DoublesQuotedAsJavaPrintsThem) {
   EXPECT_EQ(quoted("12345678.5"), "1.23456785E7");
 }
 
-// NaN and the infinities as the JSON protocols spell them: accepted for a double without a
-// range (CloudWatch's datum Value, which the handler then refuses as AWS does), a type
-// mismatch where a range applies (Lambda's routing weights) or in another spelling.
-TEST(ShapeValidatorTest, SpecialFloatStringsOnlyForDoublesWithoutARange) {
-  const ServiceModel& cw = CloudWatchModel();
-  const Operation* put = cw.FindOperation("PutMetricData");
-  ASSERT_NE(put, nullptr);
-  auto put_value = [&](const char* value) {
-    const boost::json::value body = boost::json::parse(
-        std::string(R"({"Namespace": "ns", "MetricData": [{"MetricName": "m", "Value": )") + value + "}]}");
-    return ValidateInput(cw, *put, RequestView{{}, {}, {}, &body}).has_value();
-  };
-  EXPECT_FALSE(put_value(R"("NaN")"));
-  EXPECT_FALSE(put_value(R"("Infinity")"));
-  EXPECT_FALSE(put_value(R"("-Infinity")"));
-  EXPECT_FALSE(put_value("1.5"));
-  EXPECT_TRUE(put_value(R"("nan")"));
-  EXPECT_TRUE(put_value(R"("1.5")"));
-  const std::string weight = ValidationText(
-      "CreateAlias", WithBody({{"FunctionName", "fn"}}, R"({"Name": "live", "FunctionVersion": "1",
-          "RoutingConfig": {"AdditionalVersionWeights": {"2": "NaN"}}})"));
-  EXPECT_EQ(weight.rfind("<type mismatch: ", 0), 0u) << weight;
-}
-
 TEST(ShapeValidatorTest, HeaderEnumMatchedCaseInsensitively) {
   Call call{{{"FunctionName", "fn"}}, {}, {{"x-amz-invocation-type", "Later"}}, {}};
   EXPECT_EQ(ValidationText("Invoke", call),
